@@ -1,0 +1,60 @@
+// Names, labels and ports that more than one tier relies on. One definition, so a scrape target,
+// a NetworkPolicy and the workload it points at can never drift apart.
+
+/** Namespaces the program creates. The data namespace only exists in the local profile. */
+export const NAMESPACES = {
+    app: "deepalpha",
+    data: "deepalpha-data",
+    monitoring: "monitoring",
+    gateway: "gateway",
+} as const;
+export type NamespaceRole = keyof typeof NAMESPACES;
+
+/** The seed's ServiceAccount for the application. */
+export const APP_SERVICE_ACCOUNT = "deepalpha";
+
+/** Workload names double as the `app.kubernetes.io/name` label. */
+export const WORKLOADS = {
+    api: { name: "deepalpha-api", port: 8000 },
+    websocket: { name: "deepalpha-websocket", port: 8001 },
+    executor: { name: "deepalpha-executor", port: 9100 },
+    freqtrade: { name: "freqtrade", port: 8080 },
+} as const;
+
+export const DATA_PORTS = { postgres: 5432, redis: 6379, influxdb: 8086, s3: 8333 } as const;
+
+/** Keys of the data tier's connection Secret, read by the application tier through secretKeyRef. */
+export const CONNECTION_KEYS = {
+    databaseUrl: "database-url",
+    redisUrl: "redis-url",
+    influxdbUrl: "influxdb-url",
+    influxdbToken: "influxdb-token",
+    s3Endpoint: "s3-endpoint",
+    s3Region: "s3-region",
+    backupsBucket: "s3-backups-bucket",
+    filesBucket: "s3-files-bucket",
+} as const;
+
+export const PART_OF = "deepalpha";
+
+/** Standard recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels). */
+export function labelsFor(name: string, component: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/component": component,
+        "app.kubernetes.io/part-of": PART_OF,
+        "app.kubernetes.io/managed-by": "pulumi",
+    };
+}
+
+/** The subset of labels used in selectors: stable across releases, so selectors never change. */
+export function selectorFor(name: string): Record<string, string> {
+    return { "app.kubernetes.io/name": name };
+}
+
+/**
+ * Annotation prefix for a documented exemption from a policy, e.g.
+ * `policy.deepalpha.io/exempt-prod-min-replicas: "each Freqtrade bot must run exactly one replica"`.
+ * The policy pack honours it, and the plan lists every exemption in use.
+ */
+export const EXEMPTION_ANNOTATION_PREFIX = "policy.deepalpha.io/exempt-";

@@ -1,0 +1,39 @@
+// The only place that reads the Pulumi stack configuration. Everything else receives the typed result.
+import * as pulumi from "@pulumi/pulumi";
+import { SecretKey, Settings } from "./settings/schema";
+import { ConfigError, validateConfig } from "./settings/validate";
+
+// `isConfigSecret` is the SDK's own record of which keys were set with `--secret`; it is not in the typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+export interface StackConfig {
+    settings: Settings;
+    /** Secret values, wrapped so they stay encrypted in state and never print. */
+    secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+    /** AWS region (production), from the aws provider's own `aws:region` setting. */
+    awsRegion: string;
+    stack: string;
+}
+
+export function loadConfig(): StackConfig {
+    const values = pulumi.runtime.allConfig();
+    const secretKeys = new Set(Object.keys(values).filter((k) => isConfigSecret(k)));
+    const stack = pulumi.getStack();
+    try {
+        const { settings, secrets } = validateConfig({ values, secretKeys, stack });
+        const wrapped: StackConfig["secrets"] = {};
+        for (const [k, v] of Object.entries(secrets)) wrapped[k as SecretKey] = pulumi.secret(v);
+        const awsRegion = values["aws:region"] ?? "";
+        if (settings.profile === "production" && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/.test(awsRegion)) {
+            throw new ConfigError([
+                `aws:region: got ${awsRegion ? JSON.stringify(awsRegion) : "(unset)"}, expected an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)`,
+            ]);
+        }
+        return { settings, secrets: wrapped, awsRegion, stack };
+    } catch (e) {
+        // RunError ends `pulumi up` with the message alone: a user's mistake gets no stack trace.
+        if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+}

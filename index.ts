@@ -1,0 +1,6 @@
+// Pulumi entry point: read the stack configuration once (config.ts validates it before anything is
+// created), then build the four tiers. The returned object is the stack's outputs.
+import { loadConfig } from "./config";
+import { deploy } from "./program";
+
+export = () => deploy(loadConfig());

@@ -1,0 +1,55 @@
+// Wires the four tiers together for one stack and returns the stack outputs.
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config";
+import { AppTier, ClusterComponent, DataTier, Observability } from "./components";
+
+export function deploy(cfg: StackConfig) {
+    const { settings } = cfg;
+    const profile = settings.profile;
+    const tags = { project: "deepalpha", stack: cfg.stack, "managed-by": "pulumi" };
+
+    const cluster = new ClusterComponent("cluster", { profile, settings: settings.cluster, region: cfg.awsRegion, tags });
+    const data = new DataTier("data", {
+        profile,
+        settings: settings.data,
+        provider: cluster.provider,
+        clusterName: settings.cluster.name,
+        network: cluster.network,
+        ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
+        oidcProviderUrl: cluster.oidcProviderUrl,
+        region: cfg.awsRegion,
+        tags,
+    }, { dependsOn: [cluster] });
+    const observability = new Observability("observability", {
+        profile,
+        settings: settings.observability,
+        provider: cluster.provider,
+        dataEndpoints: data.endpoints,
+        connectionSecretName: data.connectionSecretName,
+        tags,
+    }, { dependsOn: [cluster] });
+    const app = new AppTier("app", {
+        profile,
+        settings: settings.app,
+        provider: cluster.provider,
+        connectionSecretName: data.connectionSecretName,
+        secrets: cfg.secrets,
+        otlpEndpoint: observability.otlpEndpoint,
+        dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
+    }, { dependsOn: [cluster, data] });
+
+    return {
+        profile,
+        clusterName: cluster.clusterName,
+        kubeconfig: pulumi.secret(cluster.kubeconfig),
+        ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
+        namespaces: cluster.namespaces,
+        connectionSecretName: data.connectionSecretName,
+        backupsBucket: data.backupsBucket,
+        filesBucket: data.filesBucket,
+        apiUrl: app.apiUrl,
+        websocketUrl: app.websocketUrl,
+        grafanaUrl: observability.grafanaUrl,
+        otlpEndpoint: observability.otlpEndpoint,
+    };
+}

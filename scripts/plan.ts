@@ -1,0 +1,108 @@
+// `npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict]`
+// Offline preview: runs index.ts under the mock harness with the stack's configuration and prints what
+// `pulumi up` would create. No cloud account, no Pulumi CLI. Exit 1 on bad configuration, with the key
+// and no stack trace.
+import * as path from "path";
+import { REQUIRED_SECRETS, SECRET_KEYS, type Profile } from "../settings/schema";
+import { ConfigError, NAMESPACE, validateConfig } from "../settings/validate";
+import { OFFLINE_SECRET_PLACEHOLDER, StackFileError, readStackFile } from "../test/harness/stack-file";
+
+const USAGE = "usage: npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict]";
+
+export interface PlanArgs {
+    stack: string;
+    json: boolean;
+    configFile?: string;
+    /** Do not fill missing required secrets with placeholders: fail as `pulumi up` would. */
+    strict: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): PlanArgs {
+    const out: PlanArgs = { stack: "", json: false, strict: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--json") out.json = true;
+        else if (a === "--strict") out.strict = true;
+        else if (a === "--stack" || a === "--config-file") {
+            const v = argv[++i];
+            if (!v || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
+            if (a === "--stack") out.stack = v;
+            else out.configFile = v;
+        } else throw new UsageError(`unknown argument ${JSON.stringify(a)}\n${USAGE}`);
+    }
+    if (!out.stack) throw new UsageError(`--stack is required\n${USAGE}`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(out.stack)) throw new UsageError(`--stack ${JSON.stringify(out.stack)}: expected a stack name such as dev or prod`);
+    return out;
+}
+
+export interface PreparedConfig {
+    config: Record<string, string>;
+    secretKeys: string[];
+    notes: string[];
+}
+
+/** Load and validate the stack's configuration before any Pulumi code is loaded. */
+export function prepareConfig(args: PlanArgs, root = path.resolve(__dirname, "..")): PreparedConfig {
+    const file = args.configFile ? path.resolve(args.configFile) : path.join(root, `Pulumi.${args.stack}.yaml`);
+    const { config, secureKeys } = readStackFile(file);
+    const notes: string[] = [];
+    const secretKeys = [...secureKeys];
+    if (secureKeys.length) notes.push(`encrypted values of ${secureKeys.join(", ")} cannot be decrypted offline: the plan shows them as [secret]`);
+    if (!args.strict) {
+        const profile = (config[`${NAMESPACE}:profile`] ?? "local") as Profile;
+        const missing = (REQUIRED_SECRETS[profile] ?? []).filter((k) => config[`${NAMESPACE}:${k}`] === undefined);
+        for (const k of missing) {
+            config[`${NAMESPACE}:${k}`] = OFFLINE_SECRET_PLACEHOLDER;
+            secretKeys.push(`${NAMESPACE}:${k}`);
+        }
+        if (missing.length) {
+            notes.push(`required secrets not in ${path.basename(file)} were filled with marked placeholders (shown as [secret]): ${missing.join(", ")}; run with --strict to fail as pulumi up would`);
+        }
+    }
+    validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack });
+    void SECRET_KEYS;
+    return { config, secretKeys, notes };
+}
+
+async function main(): Promise<number> {
+    let args: PlanArgs;
+    let prepared: PreparedConfig;
+    try {
+        args = parseArgs(process.argv.slice(2));
+        prepared = prepareConfig(args);
+    } catch (e) {
+        if (e instanceof UsageError || e instanceof StackFileError || e instanceof ConfigError) {
+            process.stderr.write(`error: ${e.message}\n`);
+            return 1;
+        }
+        throw e;
+    }
+    // Loaded only now: a configuration error above answers without loading the provider SDKs.
+    const { runProgram } = await import("../test/harness/run");
+    const { toPreview, renderTree } = await import("../test/harness/preview");
+    const started = Date.now();
+    const run = await runProgram({ stack: args.stack, config: prepared.config, secretKeys: prepared.secretKeys });
+    const doc = toPreview(run, prepared.config, prepared.secretKeys, prepared.notes);
+    if (args.json) {
+        process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
+    } else {
+        process.stdout.write(`Offline plan for stack ${args.stack} (mocked providers, no cloud calls)\n\n${renderTree(doc)}\n`);
+        process.stdout.write(`\nplanned in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+    for (const n of doc.notes) process.stderr.write(`note: ${n}\n`);
+    return 0;
+}
+
+if (require.main === module) {
+    main().then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            // A RunError is the program refusing its configuration: print the message alone.
+            const msg = e instanceof Error ? (e.name === "RunError" || e.constructor.name === "RunError" ? e.message : e.stack ?? e.message) : String(e);
+            process.stderr.write(`error: ${msg}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,118 @@
+// Profile defaults. A stack file overrides any of these; whatever it sets is deep-merged over them
+// (objects merge key by key, arrays and scalars replace) and the result is validated as a whole.
+import type { Profile, Settings } from "./schema";
+
+type Defaults = Omit<Settings, "profile">;
+
+export type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** Settings shared by both profiles: the seed's numbers and pinned versions. */
+const common: Defaults = {
+    cluster: {
+        name: "deepalpha",
+        kubernetesVersion: "1.34",
+        vpcCidr: "10.40.0.0/16",
+        availabilityZones: 3,
+        natGateways: "onePerAz",
+        publicEndpointCidrs: [],
+        adminRoleArns: [],
+        generalNodes: { instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3, maxSize: 9 },
+        executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024 },
+        gateway: { install: true, className: "nginx", tls: "selfSigned" },
+    },
+    data: {
+        postgres: {
+            engineVersion: "16.6",
+            instanceClass: "db.r6g.xlarge",
+            allocatedStorageGb: 200,
+            maxAllocatedStorageGb: 1000,
+            readReplicas: 2,
+            backupRetentionDays: 7,
+            volumeSize: "20Gi",
+        },
+        redis: { engineVersion: "7.1", nodeType: "cache.r6g.large", replicas: 2, snapshotRetentionDays: 7, volumeSize: "5Gi" },
+        influxdb: {
+            instanceClass: "db.influx.large",
+            allocatedStorageGb: 400,
+            organization: "deepalpha",
+            bucket: "deepalpha",
+            retention: "0",
+            volumeSize: "20Gi",
+        },
+        objectStorage: { backupRetentionDays: 7, volumeSize: "20Gi" },
+        backupSchedule: "0 2 * * *",
+        partitionMonthsAhead: 3,
+    },
+    app: {
+        image: { repository: "ghcr.io/deepalpha/deepalpha", tag: "1.0.0" },
+        freqtradeImage: { repository: "freqtradeorg/freqtrade", tag: "2025.6" },
+        apiHost: "api.deepalpha.local",
+        websocketHost: "ws.deepalpha.local",
+        replicas: { api: 3, websocket: 2, executor: 2 },
+        maxReplicas: { api: 10, websocket: 10 },
+        freqtradeBots: [
+            { name: "bot-a", strategy: "DeepAlphaStrategy", pairs: ["BTC/USDT", "ETH/USDT"], dryRun: true },
+            { name: "bot-b", strategy: "DeepAlphaStrategy", pairs: ["SOL/USDT", "BNB/USDT"], dryRun: true },
+        ],
+        exchange: { name: "binance", testnet: true },
+        llmBaseUrl: "https://api.openai.com/v1",
+        newsApiUrl: "https://newsapi.org/v2",
+    },
+    observability: {
+        prometheusRetention: "15d",
+        prometheusStorage: "100Gi",
+        grafanaStorage: "10Gi",
+        orderLatencyP95Seconds: 0.5,
+        alertmanagerReceiver: "telegram",
+        tracingStorage: "elasticsearch",
+        logging: true,
+        elasticsearchStorage: "100Gi",
+    },
+};
+
+/** dev: everything in one local cluster, one replica of each workload, small volumes, testnet. */
+const local: DeepPartial<Defaults> = {
+    cluster: { kubeContext: "kind-deepalpha", gateway: { install: true, className: "nginx", tls: "selfSigned" } },
+    data: {
+        postgres: { readReplicas: 0 },
+        redis: { replicas: 0 },
+        objectStorage: { backupRetentionDays: 7 },
+    },
+    app: {
+        replicas: { api: 1, websocket: 1, executor: 1 },
+        maxReplicas: { api: 2, websocket: 2 },
+        exchange: { name: "binance", testnet: true },
+    },
+    observability: {
+        prometheusRetention: "2d",
+        prometheusStorage: "5Gi",
+        grafanaStorage: "1Gi",
+        alertmanagerReceiver: "none",
+        tracingStorage: "memory",
+        logging: false,
+        elasticsearchStorage: "10Gi",
+    },
+};
+
+/** prod: the seed's HA layout; real exchange, certificates from Let's Encrypt. */
+const production: DeepPartial<Defaults> = {
+    cluster: { gateway: { install: true, className: "nginx", tls: "letsEncrypt" } },
+    app: { exchange: { name: "binance", testnet: false } },
+};
+
+export function profileDefaults(profile: Profile): Record<string, unknown> {
+    return deepMerge(common, profile === "local" ? local : production) as Record<string, unknown>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; arrays and scalars in `over` replace those in `base`. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+    if (over === undefined) return base;
+    if (!isPlainObject(base) || !isPlainObject(over)) return over;
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+    return out;
+}

@@ -1,0 +1,173 @@
+// Pulumi mocks with realistic state: the IDs, ARNs, endpoints and kubeconfig a real deployment in
+// us-west-2 would return. Invokes are matched by token; an invoke nobody mocked fails loudly, so a
+// new data source cannot slip in untested.
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT = "123456789012";
+export const MOCK_REGION = "us-west-2";
+const AZS = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+
+/** Short deterministic hex from a string: stable IDs across runs, so two plans diff cleanly. */
+export function hexOf(s: string, len = 17): string {
+    let h1 = 0x811c9dc5;
+    let out = "";
+    while (out.length < len) {
+        for (let i = 0; i < s.length; i++) h1 = Math.imul(h1 ^ s.charCodeAt(i), 0x01000193) >>> 0;
+        out += h1.toString(16).padStart(8, "0");
+        s += "#";
+    }
+    return out.slice(0, len);
+}
+
+function mockKubeconfig(clusterName: string): Record<string, unknown> {
+    const server = `https://${hexOf(clusterName, 32).toUpperCase()}.gr7.${MOCK_REGION}.eks.amazonaws.com`;
+    return {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server, "certificate-authority-data": Buffer.from(`mock-ca-for-${clusterName}`).toString("base64") } }],
+        contexts: [{ name: "aws", context: { cluster: clusterName, user: "aws" } }],
+        "current-context": "aws",
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                    },
+                },
+            },
+        ],
+    };
+}
+
+const arn = (service: string, resource: string, region = MOCK_REGION) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
+
+type State = Record<string, unknown>;
+
+/** Computed outputs per resource type, on top of the echoed inputs. */
+const resourceState: Record<string, (name: string, inputs: State) => { id?: string; state: State }> = {
+    "random:index/randomPassword:RandomPassword": (name, i) => ({
+        id: "none",
+        state: { result: pulumi.secret(`mock-${hexOf(name, Number(i.length ?? 24) - 5)}`) },
+    }),
+    "random:index/randomId:RandomId": (name) => ({ state: { hex: hexOf(name, 8), b64Url: hexOf(name, 8), dec: "12345678" } }),
+    "eks:index:Cluster": (name, i) => {
+        const clusterName = String(i.name ?? name);
+        const kc = mockKubeconfig(clusterName);
+        const oidcId = hexOf(clusterName, 32).toUpperCase();
+        return {
+            state: {
+                kubeconfig: kc,
+                kubeconfigJson: JSON.stringify(kc),
+                oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
+                oidcProviderUrl: `oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
+                oidcIssuer: `https://oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
+                clusterSecurityGroupId: `sg-${hexOf(name + "cluster")}`,
+                nodeSecurityGroupId: `sg-${hexOf(name + "node")}`,
+                eksClusterName: clusterName,
+            },
+        };
+    },
+    "aws:kms/key:Key": (name) => {
+        const keyId = `${hexOf(name, 8)}-${hexOf(name + "a", 4)}-${hexOf(name + "b", 4)}-${hexOf(name + "c", 4)}-${hexOf(name + "d", 12)}`;
+        return { id: keyId, state: { keyId, arn: arn("kms", `key/${keyId}`) } };
+    },
+    "aws:ec2/vpc:Vpc": (name) => ({ id: `vpc-${hexOf(name)}`, state: { arn: arn("ec2", `vpc/vpc-${hexOf(name)}`), defaultSecurityGroupId: `sg-${hexOf(name + "default")}` } }),
+    "aws:ec2/subnet:Subnet": (name) => ({ id: `subnet-${hexOf(name)}`, state: { arn: arn("ec2", `subnet/subnet-${hexOf(name)}`) } }),
+    "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${hexOf(name)}`, state: { arn: arn("ec2", `security-group/sg-${hexOf(name)}`) } }),
+    "aws:ec2/natGateway:NatGateway": (name) => ({ id: `nat-${hexOf(name)}`, state: {} }),
+    "aws:ec2/eip:Eip": (name) => ({ id: `eipalloc-${hexOf(name)}`, state: { publicIp: "203.0.113.10", allocationId: `eipalloc-${hexOf(name)}` } }),
+    "aws:ec2/internetGateway:InternetGateway": (name) => ({ id: `igw-${hexOf(name)}`, state: {} }),
+    "aws:ec2/routeTable:RouteTable": (name) => ({ id: `rtb-${hexOf(name)}`, state: {} }),
+    "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({ id: `lt-${hexOf(name)}`, state: { latestVersion: 1, arn: arn("ec2", `launch-template/lt-${hexOf(name)}`) } }),
+    "aws:iam/role:Role": (name, i) => ({ id: String(i.name ?? name), state: { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${String(i.name ?? name)}`, name: String(i.name ?? name) } }),
+    "aws:iam/policy:Policy": (name, i) => ({ state: { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${String(i.name ?? name)}` } }),
+    "aws:eks/nodeGroup:NodeGroup": (name, i) => ({ state: { arn: arn("eks", `nodegroup/${String(i.clusterName)}/${String(i.nodeGroupName ?? name)}`), nodeGroupName: String(i.nodeGroupName ?? name) } }),
+    "aws:rds/instance:Instance": (name, i) => {
+        const id = String(i.identifier ?? name);
+        const address = `${id}.c${hexOf(name, 10)}.${MOCK_REGION}.rds.amazonaws.com`;
+        return { id, state: { address, endpoint: `${address}:5432`, port: 5432, arn: arn("rds", `db:${id}`), identifier: id } };
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": (name, i) => {
+        const id = String(i.replicationGroupId ?? name);
+        return {
+            id,
+            state: {
+                primaryEndpointAddress: `master.${id}.${hexOf(name, 6)}.usw2.cache.amazonaws.com`,
+                readerEndpointAddress: `replica.${id}.${hexOf(name, 6)}.usw2.cache.amazonaws.com`,
+                port: 6379,
+                arn: arn("elasticache", `replicationgroup:${id}`),
+            },
+        };
+    },
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": (name, i) => ({
+        id: hexOf(name, 10),
+        state: {
+            endpoint: `${hexOf(name, 10)}-${MOCK_ACCOUNT}.timestream-influxdb.${MOCK_REGION}.on.aws`,
+            arn: arn("timestream-influxdb", `db-instance/${hexOf(name, 10)}`),
+            influxAuthParametersSecretArn: arn("secretsmanager", `secret:READONLY-InfluxDB-auth-parameters-${hexOf(name, 6)}`),
+            availabilityZone: AZS[0],
+            secondaryAvailabilityZone: i.deploymentType === "WITH_MULTIAZ_STANDBY" ? AZS[1] : undefined,
+        },
+    }),
+    "aws:s3/bucket:Bucket": (name, i) => {
+        const bucket = String(i.bucket ?? `${name}-${hexOf(name, 7)}`);
+        return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com` } };
+    },
+};
+
+function kubernetesState(name: string, inputs: State): { id: string; state: State } {
+    const metadata = { ...((inputs.metadata as State) ?? {}) };
+    // The provider auto-names objects without metadata.name: name plus a random suffix.
+    if (!metadata.name) metadata.name = `${name}-${hexOf(name, 8)}`;
+    const id = metadata.namespace ? `${String(metadata.namespace)}/${String(metadata.name)}` : String(metadata.name);
+    return { id, state: { ...inputs, metadata } };
+}
+
+export const mocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+        const custom = resourceState[args.type];
+        if (custom) {
+            const { id, state } = custom(args.name, args.inputs);
+            return { id: id ?? `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, ...state } };
+        }
+        if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm.sh") && !args.type.startsWith("kubernetes:yaml")) {
+            return kubernetesState(args.name, args.inputs);
+        }
+        if (args.type.startsWith("aws:")) {
+            const service = args.type.split(":")[1].split("/")[0];
+            return { id: `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, arn: arn(service, args.name) } };
+        }
+        return { id: `${args.name}-${hexOf(args.name, 8)}`, state: args.inputs };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+        const handler = invokes[args.token];
+        if (!handler) {
+            throw new Error(`unmocked invoke ${args.token}(${JSON.stringify(args.inputs)}): add a realistic answer to test/harness/mocks.ts`);
+        }
+        return handler(args.inputs);
+    },
+};
+
+/** Invokes the program may make, by token, with the answers AWS would give. */
+const invokes: Record<string, (inputs: State) => State> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        accountId: MOCK_ACCOUNT,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/deploy`,
+        userId: "AROAEXAMPLEDEPLOY",
+        id: MOCK_ACCOUNT,
+    }),
+    "aws:index/getRegion:getRegion": () => ({ region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com`, description: "US West (Oregon)" }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+        names: AZS,
+        zoneIds: ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
+        id: MOCK_REGION,
+        groupNames: [MOCK_REGION],
+    }),
+    "aws:ssm/getParameter:getParameter": (i) => ({ name: i.name, value: "ami-0abcdef1234567890", type: "String", version: 1, id: i.name }),
+    "aws:eks/getAddonVersion:getAddonVersion": (i) => ({ addonName: i.addonName, kubernetesVersion: i.kubernetesVersion, version: `v1.0.0-eksbuild.1`, id: String(i.addonName) }),
+    "aws:iam/getPolicyDocument:getPolicyDocument": (i) => ({ json: JSON.stringify({ Version: "2012-10-17", Statement: i.statements ?? [] }), id: "policy" }),
+};

@@ -1,0 +1,129 @@
+// Turns a program run into the document `pulumi preview --json` prints (engine/display/json.go's
+// previewDigest: steps with op/urn/provider/newState, changeSummary), plus the stack outputs, and into
+// a readable tree. Secrets are already masked in `inputs`.
+import { EXEMPTION_ANNOTATION_PREFIX } from "../../components/shared/conventions";
+import type { ProgramRun, RegisteredResource } from "./run";
+
+export interface PreviewStep {
+    op: "create";
+    urn: string;
+    provider?: string;
+    newState: {
+        urn: string;
+        type: string;
+        custom: boolean;
+        id: string;
+        parent?: string;
+        provider?: string;
+        protect: boolean;
+        retainOnDelete: boolean;
+        dependencies: string[];
+        inputs: Record<string, unknown>;
+    };
+}
+
+export interface Exemption {
+    urn: string;
+    rule: string;
+    reason: string;
+}
+
+export interface PreviewDocument {
+    config: Record<string, string>;
+    steps: PreviewStep[];
+    changeSummary: { create: number };
+    outputs: Record<string, unknown>;
+    exemptions: Exemption[];
+    notes: string[];
+}
+
+function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "inputs">): PreviewStep {
+    return {
+        op: "create",
+        urn: r.urn,
+        ...(r.provider ? { provider: r.provider } : {}),
+        newState: {
+            urn: r.urn,
+            type: r.type,
+            custom: r.custom,
+            id: "",
+            ...(r.parent ? { parent: r.parent } : {}),
+            ...(r.provider ? { provider: r.provider } : {}),
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+            dependencies: r.dependencies,
+            inputs: r.inputs,
+        },
+    };
+}
+
+/** Every `policy.deepalpha.io/exempt-*` annotation on an object or its pod template. */
+export function findExemptions(resources: RegisteredResource[]): Exemption[] {
+    const out: Exemption[] = [];
+    const visit = (urn: string, v: unknown) => {
+        if (!v || typeof v !== "object") return;
+        if (Array.isArray(v)) return v.forEach((x) => visit(urn, x));
+        for (const [k, x] of Object.entries(v)) {
+            if (k === "annotations" && x && typeof x === "object") {
+                for (const [a, reason] of Object.entries(x)) {
+                    if (a.startsWith(EXEMPTION_ANNOTATION_PREFIX)) out.push({ urn, rule: a.slice(EXEMPTION_ANNOTATION_PREFIX.length), reason: String(reason) });
+                }
+            } else visit(urn, x);
+        }
+    };
+    for (const r of resources) visit(r.urn, r.inputs);
+    // One entry per object and rule, even where the pod template repeats it.
+    return out.filter((e, i) => out.findIndex((o) => o.urn === e.urn && o.rule === e.rule) === i);
+}
+
+export function toPreview(run: ProgramRun, config: Record<string, string>, secretKeys: string[], notes: string[]): PreviewDocument {
+    const stackStep = step({
+        urn: run.stackUrn,
+        type: "pulumi:pulumi:Stack",
+        custom: false,
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+        inputs: {},
+    });
+    const steps = [stackStep, ...run.resources.map(step)];
+    const shownConfig: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) shownConfig[k] = secretKeys.includes(k) ? "[secret]" : v;
+    return {
+        config: shownConfig,
+        steps,
+        changeSummary: { create: steps.length },
+        outputs: run.outputs,
+        exemptions: findExemptions(run.resources),
+        notes,
+    };
+}
+
+/** Components and resources as an indented tree, then a count by type. */
+export function renderTree(doc: PreviewDocument): string {
+    const children = new Map<string, PreviewStep[]>();
+    for (const s of doc.steps) {
+        const p = s.newState.parent ?? "";
+        children.set(p, [...(children.get(p) ?? []), s]);
+    }
+    const lines: string[] = [];
+    const walk = (s: PreviewStep, depth: number) => {
+        const name = s.urn.split("::").pop();
+        const flags = [s.newState.protect ? "protect" : "", s.newState.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean);
+        lines.push(`${"  ".repeat(depth)}+ ${s.newState.type} ${name}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
+        for (const c of children.get(s.urn) ?? []) walk(c, depth + 1);
+    };
+    for (const root of children.get("") ?? []) walk(root, 0);
+    const counts = new Map<string, number>();
+    for (const s of doc.steps) counts.set(s.newState.type, (counts.get(s.newState.type) ?? 0) + 1);
+    lines.push("", "Resources by type:");
+    for (const [t, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`  ${String(n).padStart(4)}  ${t}`);
+    lines.push(`  ${String(doc.changeSummary.create).padStart(4)}  to create`);
+    if (doc.exemptions.length) {
+        lines.push("", "Policy exemptions in use:");
+        for (const e of doc.exemptions) lines.push(`  ${e.rule}: ${e.urn.split("::").pop()} (${e.reason})`);
+    }
+    lines.push("", "Outputs:");
+    for (const [k, v] of Object.entries(doc.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+    return lines.join("\n");
+}

@@ -1,0 +1,178 @@
+// Runs the whole Pulumi program (index.ts) under mocks for one stack configuration and returns every
+// resource it registered, with resolved inputs and options. The tests and `npm run plan` both use it.
+import * as pulumi from "@pulumi/pulumi";
+import { mocks } from "./mocks";
+
+export const PROJECT = "deepalpha";
+export const SECRET_MASK = "[secret]";
+export const UNKNOWN_MASK = "[unknown]";
+
+export interface RunOptions {
+    stack: string;
+    /** Stack configuration, keyed `namespace:key`, values as Pulumi hands them over (objects as JSON text). */
+    config: Record<string, string>;
+    /** Keys of `config` that were set with `--secret`. */
+    secretKeys?: string[];
+}
+
+export interface RegisteredResource {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    parent?: string;
+    /** `urn::id` of the provider that manages the resource (custom and remote resources only). */
+    provider?: string;
+    /** Inputs with every secret replaced by "[secret]": safe to print. */
+    inputs: Record<string, unknown>;
+    /** Inputs with secrets in clear: for assertions only, never printed. */
+    values: Record<string, unknown>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    /** URNs named in `dependsOn`. */
+    dependsOn: string[];
+    /** dependsOn plus every resource an input Output comes from, as the engine records them. */
+    dependencies: string[];
+    deleteBeforeReplace: boolean;
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+}
+
+export interface ProgramRun {
+    stack: string;
+    stackUrn: string;
+    resources: RegisteredResource[];
+    outputs: Record<string, unknown>;
+    /** Outputs with secrets in clear: for assertions only. */
+    outputValues: Record<string, unknown>;
+}
+
+interface Captured {
+    resource: pulumi.Resource;
+    type: string;
+    name: string;
+    props: unknown;
+    opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
+}
+
+// Internals of the SDK's Resource and Output that the engine would otherwise report.
+type ResourceInternals = { __prov?: pulumi.ProviderResource; __protect?: boolean; __parentResource?: pulumi.Resource };
+type OutputInternals = {
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+    promise(withUnknowns?: boolean): Promise<unknown>;
+    allResources?: () => Promise<Set<pulumi.Resource>>;
+};
+
+async function urnOf(r: pulumi.Resource): Promise<string> {
+    return (await (r.urn as unknown as OutputInternals).promise()) as string;
+}
+
+/** Resolve an input tree: Outputs and Promises awaited, secrets masked (or not), resources collected. */
+async function resolve(v: unknown, mask: boolean, deps: Set<pulumi.Resource>, secret = false): Promise<unknown> {
+    if (v === undefined || v === null || typeof v !== "object") {
+        if (typeof v === "function") return undefined;
+        return secret && mask ? SECRET_MASK : v;
+    }
+    if (pulumi.Output.isInstance(v)) {
+        const o = v as unknown as OutputInternals;
+        const [known, isSecret] = await Promise.all([o.isKnown, o.isSecret]);
+        if (o.allResources) for (const r of await o.allResources()) deps.add(r);
+        if (isSecret && mask) return SECRET_MASK;
+        if (!known) return UNKNOWN_MASK;
+        return resolve(await o.promise(), mask, deps, secret || isSecret);
+    }
+    if (v instanceof Promise) return resolve(await v, mask, deps, secret);
+    if (pulumi.Resource.isInstance(v)) {
+        deps.add(v);
+        return urnOf(v);
+    }
+    if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return "[asset]";
+    if (Array.isArray(v)) return Promise.all((v as unknown[]).map((x) => resolve(x, mask, deps, secret)));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+        const r = await resolve(x, mask, deps, secret);
+        if (r !== undefined) out[k] = r;
+    }
+    return out;
+}
+
+async function describe(c: Captured, stackUrn: string): Promise<RegisteredResource> {
+    const internals = c.resource as unknown as ResourceInternals;
+    const deps = new Set<pulumi.Resource>();
+    const [inputs, values] = await Promise.all([
+        resolve(c.props ?? {}, true, deps) as Promise<Record<string, unknown>>,
+        resolve(c.props ?? {}, false, new Set()) as Promise<Record<string, unknown>>,
+    ]);
+    const dependsOnRaw = c.opts.dependsOn ? await resolve(c.opts.dependsOn, false, new Set()) : [];
+    const dependsOnList = (Array.isArray(dependsOnRaw) ? dependsOnRaw : [dependsOnRaw]).filter((x): x is string => typeof x === "string");
+    const depUrns = new Set<string>(dependsOnList);
+    for (const d of deps) depUrns.add(await urnOf(d));
+    const custom = pulumi.CustomResource.isInstance(c.resource);
+    const prov = internals.__prov;
+    let provider: string | undefined;
+    if (prov) {
+        provider = `${await urnOf(prov)}::${(await (prov.id as unknown as OutputInternals).promise()) as string}`;
+    } else if ((custom || (c.resource as unknown as { __remote?: boolean }).__remote) && !c.type.startsWith("pulumi:providers:")) {
+        const pkg = c.type.split(":")[0];
+        provider = `urn:pulumi:${pulumi.getStack()}::${PROJECT}::pulumi:providers:${pkg}::default::default`;
+    }
+    const parent = internals.__parentResource ? await urnOf(internals.__parentResource) : stackUrn;
+    return {
+        type: c.type,
+        name: c.name,
+        urn: await urnOf(c.resource),
+        custom,
+        parent,
+        provider,
+        inputs,
+        values,
+        protect: internals.__protect === true,
+        retainOnDelete: c.opts.retainOnDelete === true,
+        ignoreChanges: c.opts.ignoreChanges ?? [],
+        dependsOn: dependsOnList,
+        dependencies: [...depUrns].sort(),
+        deleteBeforeReplace: c.opts.deleteBeforeReplace === true,
+        customTimeouts: c.opts.customTimeouts,
+    };
+}
+
+let running = Promise.resolve();
+
+/** Run index.ts for one stack. Runs are serialised: the Pulumi runtime's state is per process. */
+export function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const next = running.then(() => runOnce(options));
+    running = next.then(
+        () => undefined,
+        () => undefined,
+    );
+    return next;
+}
+
+async function runOnce(options: RunOptions): Promise<ProgramRun> {
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+    const captured: Captured[] = [];
+    // The program module exports its main function (index.ts: `export = () => deploy(loadConfig())`).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const main = require("../../index") as () => unknown;
+    let stackResource: pulumi.Resource | undefined;
+    let outputs: unknown;
+    await pulumi.runtime.runInPulumiStack(async () => {
+        stackResource = (pulumi.runtime as unknown as { getStackResource(): pulumi.Resource }).getStackResource();
+        pulumi.runtime.registerStackTransformation((args) => {
+            captured.push({ resource: args.resource, type: args.type, name: args.name, props: args.props, opts: args.opts });
+            return undefined;
+        });
+        // Keep the program's own return value: the stack's massaged copy loses which outputs are secret.
+        outputs = await main();
+        return outputs as Record<string, unknown>;
+    });
+    const stackUrn = stackResource ? await urnOf(stackResource) : `urn:pulumi:${options.stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${options.stack}`;
+    const resources = await Promise.all(captured.map((c) => describe(c, stackUrn)));
+    const [maskedOutputs, outputValues] = await Promise.all([
+        resolve(outputs ?? {}, true, new Set()) as Promise<Record<string, unknown>>,
+        resolve(outputs ?? {}, false, new Set()) as Promise<Record<string, unknown>>,
+    ]);
+    return { stack: options.stack, stackUrn, resources, outputs: maskedOutputs, outputValues };
+}
