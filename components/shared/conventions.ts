@@ -58,3 +58,14 @@ export function selectorFor(name: string): Record<string, string> {
  * The policy pack honours it, and the plan lists every exemption in use.
  */
 export const EXEMPTION_ANNOTATION_PREFIX = "policy.deepalpha.io/exempt-";
+
+/** The shared Gateway (Gateway API) the cluster tier creates and the application tier attaches routes to. */
+export const GATEWAY = {
+    name: "deepalpha",
+    namespace: NAMESPACES.gateway,
+    /** Listener section names, for HTTPRoute parentRefs. */
+    listeners: { https: "https", http: "http" },
+} as const;
+
+/** Default StorageClass in production (encrypted gp3 through the EBS CSI driver); local uses the cluster's default. */
+export const PROD_STORAGE_CLASS = "gp3";
