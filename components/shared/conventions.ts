@@ -69,3 +69,9 @@ export const GATEWAY = {
 
 /** Default StorageClass in production (encrypted gp3 through the EBS CSI driver); local uses the cluster's default. */
 export const PROD_STORAGE_CLASS = "gp3";
+
+/** The executor node group's label and taint: the cluster tier sets them, the executor pods select/tolerate them. */
+export const EXECUTOR_NODES = {
+    labels: { "deepalpha.io/node-role": "executor" },
+    taint: { key: "deepalpha.io/executor", value: "true", effect: "NoSchedule" },
+} as const;
