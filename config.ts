@@ -21,15 +21,9 @@ export function loadConfig(): StackConfig {
     const secretKeys = new Set(Object.keys(values).filter((k) => isConfigSecret(k)));
     const stack = pulumi.getStack();
     try {
-        const { settings, secrets } = validateConfig({ values, secretKeys, stack });
+        const { settings, secrets, awsRegion } = validateConfig({ values, secretKeys, stack });
         const wrapped: StackConfig["secrets"] = {};
         for (const [k, v] of Object.entries(secrets)) wrapped[k as SecretKey] = pulumi.secret(v);
-        const awsRegion = values["aws:region"] ?? "";
-        if (settings.profile === "production" && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/.test(awsRegion)) {
-            throw new ConfigError([
-                `aws:region: got ${awsRegion ? JSON.stringify(awsRegion) : "(unset)"}, expected an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)`,
-            ]);
-        }
         return { settings, secrets: wrapped, awsRegion, stack };
     } catch (e) {
         // RunError ends `pulumi up` with the message alone: a user's mistake gets no stack trace.

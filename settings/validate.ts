@@ -33,6 +33,8 @@ export interface RawConfig {
 
 export interface ValidatedConfig {
     settings: Settings;
+    /** `aws:region` (validated in production; may be empty in the local profile). */
+    awsRegion: string;
     /** Secret values by key; absent when not set (only possible where the profile does not require it). */
     secrets: Partial<Record<SecretKey, string>>;
 }
@@ -148,6 +150,9 @@ function parseValue(key: string, text: string, problems: string[]): unknown {
     return text;
 }
 
+/** AWS region names: us-west-2, eu-central-1, us-gov-west-1, ... */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/;
+
 export function setSecretCommand(stack: string, key: SecretKey): string {
     return `pulumi config set --secret --stack ${stack} ${NAMESPACE}:${key} <value>`;
 }
@@ -194,11 +199,15 @@ export function validateConfig(raw: RawConfig): ValidatedConfig {
         throw new ConfigError(problems);
     }
     problems.push(...crossChecks(parsed.data));
+    const region = raw.values["aws:region"];
+    if (parsed.data.profile === "production" && !AWS_REGION_PATTERN.test(region ?? "")) {
+        problems.push(`aws:region: got ${region ? JSON.stringify(region) : "(unset)"}, expected an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)`);
+    }
     for (const key of REQUIRED_SECRETS[parsed.data.profile]) {
         if (secrets[key] === undefined && !problems.some((p) => p.startsWith(`${NAMESPACE}:${key}:`))) {
             problems.push(`${NAMESPACE}:${key}: required secret is missing (${parsed.data.profile} profile); set it with: ${setSecretCommand(raw.stack, key)}`);
         }
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return { settings: parsed.data, secrets };
+    return { settings: parsed.data, secrets, awsRegion: region ?? "" };
 }

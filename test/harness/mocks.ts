@@ -46,11 +46,19 @@ const arn = (service: string, resource: string, region = MOCK_REGION) => `arn:aw
 
 type State = Record<string, unknown>;
 
+/** Every secret value the mocks hand out (generated passwords), so tests can prove none is ever printed. */
+export const issuedSecrets = new Set<string>();
+
+function issueSecret(value: string): pulumi.Output<string> {
+    issuedSecrets.add(value);
+    return pulumi.secret(value);
+}
+
 /** Computed outputs per resource type, on top of the echoed inputs. */
 const resourceState: Record<string, (name: string, inputs: State) => { id?: string; state: State }> = {
     "random:index/randomPassword:RandomPassword": (name, i) => ({
         id: "none",
-        state: { result: pulumi.secret(`mock-${hexOf(name, Number(i.length ?? 24) - 5)}`) },
+        state: { result: issueSecret(`mock-${hexOf(name, Number(i.length ?? 24) - 5)}`) },
     }),
     "random:index/randomId:RandomId": (name) => ({ state: { hex: hexOf(name, 8), b64Url: hexOf(name, 8), dec: "12345678" } }),
     "eks:index:Cluster": (name, i) => {

@@ -1,0 +1,160 @@
+// The offline plan and the harness behind it: document shape, secrecy, profile separation, and the
+// harness refusing what it cannot answer honestly.
+import { expect } from "chai";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { issuedSecrets, mocks } from "./harness/mocks";
+import { schemaErrors } from "./harness/k8s-schema";
+import type { PreviewDocument } from "./harness/preview";
+import { runProgram, type RegisteredResource, SECRET_MASK } from "./harness/run";
+import { OFFLINE_SECRET_PLACEHOLDER } from "./harness/stack-file";
+import { planStack, ROOT_DIR } from "./harness/stacks";
+import { prepareConfig } from "../scripts/plan";
+import { renderReadme } from "../scripts/config-reference";
+
+function npmPlan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
+
+describe("plan: npm run --silent plan -- --stack <s> --json", function () {
+    this.timeout(60000);
+    let docs: Promise<Record<string, { code: number; stdout: string; stderr: string }>>;
+    before(() => {
+        docs = Promise.all([npmPlan(["--stack", "dev", "--json"]), npmPlan(["--stack", "prod", "--json"])]).then(([dev, prod]) => ({ dev, prod }));
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: stdout is exactly one JSON document shaped like pulumi preview --json`, async () => {
+            const r = (await docs)[stack];
+            expect(r.code, r.stderr).to.equal(0);
+            const doc = JSON.parse(r.stdout) as PreviewDocument;
+            expect(doc.steps.length).to.be.greaterThan(10);
+            expect(doc.changeSummary).to.deep.equal({ create: doc.steps.length });
+            const urns = new Set(doc.steps.map((s) => s.urn));
+            expect(urns.size, "URNs are unique").to.equal(doc.steps.length);
+            expect(doc.steps[0].newState.type).to.equal("pulumi:pulumi:Stack");
+            for (const s of doc.steps) {
+                expect(s.op).to.equal("create");
+                expect(s.urn).to.match(new RegExp(`^urn:pulumi:${stack}::deepalpha::`));
+                expect(s.newState).to.include.keys("urn", "type", "custom", "protect", "retainOnDelete", "dependencies", "inputs");
+                if (s.newState.parent) expect(urns.has(s.newState.parent), `${s.urn} parent`).to.equal(true);
+                for (const d of s.newState.dependencies) expect(urns.has(d), `${s.urn} depends on unknown ${d}`).to.equal(true);
+                if (s.newState.custom && s.newState.type.startsWith("kubernetes:")) {
+                    expect(s.provider, `${s.urn} uses the stack's Kubernetes provider`).to.match(/[:$]pulumi:providers:kubernetes::/);
+                }
+            }
+            expect(doc.outputs).to.include.keys("clusterName", "kubeconfig", "apiUrl", "websocketUrl", "grafanaUrl");
+            expect(doc.outputs.kubeconfig).to.equal(SECRET_MASK);
+        });
+    }
+
+    it("dev creates nothing on AWS: no aws: or eks: resource, no AWS provider", async () => {
+        const doc = JSON.parse((await docs).dev.stdout) as PreviewDocument;
+        const cloud = doc.steps.filter((s) => /^(aws|eks|awsx):|^pulumi:providers:(aws|eks|awsx)$/.test(s.newState.type));
+        expect(cloud.map((s) => s.urn)).to.deep.equal([]);
+    });
+
+    it("prod builds on AWS and EKS", async () => {
+        const doc = JSON.parse((await docs).prod.stdout) as PreviewDocument;
+        const types = new Set(doc.steps.map((s) => s.newState.type));
+        expect(types.has("eks:index:Cluster")).to.equal(true);
+        expect([...types].some((t) => t.startsWith("aws:"))).to.equal(true);
+    });
+
+    it("says on stderr that required secrets were filled with placeholders, and never prints them", async () => {
+        const r = (await docs).prod;
+        expect(r.stderr).to.contain("required secrets not in Pulumi.prod.yaml were filled with marked placeholders");
+        expect(r.stdout).not.to.contain("offline-plan-placeholder");
+        const doc = JSON.parse(r.stdout) as PreviewDocument;
+        expect(doc.config["deepalpha:binanceApiKey"]).to.equal(SECRET_MASK);
+    });
+});
+
+describe("plan: secrets never appear in clear", () => {
+    for (const stack of ["dev", "prod"] as const) {
+        it(`${stack}: no generated password or configured secret appears anywhere in the plan document`, async () => {
+            const prepared = prepareConfig({ stack, json: true, strict: false }, ROOT_DIR);
+            // Distinctive values for every secret the stack takes, so a leak is unmistakable.
+            const configured = prepared.secretKeys.map((k) => `leak-canary-${k.split(":")[1]}-7f3a`);
+            const config = { ...prepared.config };
+            prepared.secretKeys.forEach((k, i) => (config[k] = configured[i]));
+            issuedSecrets.clear();
+            const run = await runProgram({ stack, config, secretKeys: prepared.secretKeys });
+            const { toPreview } = await import("./harness/preview");
+            const text = JSON.stringify(toPreview(run, config, prepared.secretKeys, prepared.notes));
+            const secrets = [...issuedSecrets, ...configured];
+            expect(issuedSecrets.size, "the program generates passwords").to.be.greaterThan(0);
+            for (const s of secrets) expect(text.includes(s), `secret value ${s.slice(0, 12)}... leaked into the plan`).to.equal(false);
+            expect(text).not.to.contain(OFFLINE_SECRET_PLACEHOLDER);
+        });
+    }
+});
+
+describe("plan: human-readable output", function () {
+    this.timeout(60000);
+    it("prints a tree of the four tiers and a count by resource type", async () => {
+        const r = await npmPlan(["--stack", "dev"]);
+        expect(r.code, r.stderr).to.equal(0);
+        for (const t of ["deepalpha:index:Cluster", "deepalpha:index:DataTier", "deepalpha:index:AppTier", "deepalpha:index:Observability"]) {
+            expect(r.stdout).to.match(new RegExp(`^  \\+ ${t} `, "m"));
+        }
+        expect(r.stdout).to.match(/Resources by type:\n(\s+\d+\s+\S+\n)+\s+\d+\s+to create/);
+    });
+});
+
+describe("harness: it refuses what it cannot answer honestly", () => {
+    it("an unmocked invoke fails loudly, naming the token", () => {
+        expect(() => mocks.call({ token: "aws:ec2/getVpc:getVpc", inputs: {}, provider: "" } as never)).to.throw(/unmocked invoke aws:ec2\/getVpc:getVpc/);
+    });
+
+    it("the schema check rejects an invalid object", () => {
+        const bad = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "bad",
+            values: { metadata: { name: "bad" }, spec: { replicas: "three", selector: {}, template: {} } },
+        } as unknown as RegisteredResource;
+        expect(schemaErrors(bad)).to.match(/replicas/);
+    });
+
+    it("bad configuration stops the program itself (as in pulumi up) with a RunError naming the key", async () => {
+        const { config, secretKeys } = prepareConfig({ stack: "prod", json: true, strict: false }, ROOT_DIR);
+        let err: Error | undefined;
+        try {
+            await runProgram({ stack: "prod", config: { ...config, "deepalpha:profile": "staging" }, secretKeys });
+        } catch (e) {
+            err = e as Error;
+        }
+        expect(err?.constructor.name).to.equal("RunError");
+        expect(err?.message).to.contain('deepalpha:profile: got "staging"');
+    });
+
+    it("records resource options: protect, parent and dependencies", async () => {
+        const run = await planStack("prod");
+        expect(run.resources.some((r) => r.protect), "prod protects its stateful resources").to.equal(true);
+        for (const r of run.resources) expect(r.parent, r.urn).to.be.a("string");
+        expect(run.resources.some((r) => r.dependencies.length > 0)).to.equal(true);
+    });
+});
+
+describe("README", () => {
+    it("the configuration reference matches settings/schema.ts (npm run docs:config)", () => {
+        const readme = fs.readFileSync(path.join(ROOT_DIR, "README.md"), "utf8");
+        expect(readme === renderReadme(readme), "README.md is stale: run npm run docs:config").to.equal(true);
+    });
+
+    it("states the test command that .ci/run runs", () => {
+        const readme = fs.readFileSync(path.join(ROOT_DIR, "README.md"), "utf8");
+        const ci = fs.readFileSync(path.join(ROOT_DIR, ".ci/run"), "utf8");
+        expect(readme).to.contain("npm ci && npm test");
+        expect(ci).to.match(/^npm ci\b.*\nnpm test$/m);
+    });
+});
