@@ -8,7 +8,13 @@ export function deploy(cfg: StackConfig) {
     const profile = settings.profile;
     const tags = { project: "deepalpha", stack: cfg.stack, "managed-by": "pulumi" };
 
-    const cluster = new ClusterComponent("cluster", { profile, settings: settings.cluster, region: cfg.awsRegion, tags });
+    const cluster = new ClusterComponent("cluster", {
+        profile,
+        settings: settings.cluster,
+        region: cfg.awsRegion,
+        hostnames: [settings.app.apiHost, settings.app.websocketHost],
+        tags,
+    });
     const data = new DataTier("data", {
         profile,
         settings: settings.data,
@@ -26,6 +32,10 @@ export function deploy(cfg: StackConfig) {
         provider: cluster.provider,
         dataEndpoints: data.endpoints,
         connectionSecretName: data.connectionSecretName,
+        exporterCredentials: data.exporterCredentials,
+        redisTls: data.redisTls,
+        telegramBotToken: cfg.secrets.telegramBotToken,
+        dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
         tags,
     }, { dependsOn: [cluster] });
     const app = new AppTier("app", {
@@ -43,6 +53,8 @@ export function deploy(cfg: StackConfig) {
         clusterName: cluster.clusterName,
         kubeconfig: pulumi.secret(cluster.kubeconfig),
         ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
+        ...(cluster.nodeGroupNames ? { nodeGroupNames: cluster.nodeGroupNames } : {}),
+        gatewayAddress: cluster.gatewayAddress,
         namespaces: cluster.namespaces,
         connectionSecretName: data.connectionSecretName,
         backupsBucket: data.backupsBucket,
@@ -51,5 +63,6 @@ export function deploy(cfg: StackConfig) {
         websocketUrl: app.websocketUrl,
         grafanaUrl: observability.grafanaUrl,
         otlpEndpoint: observability.otlpEndpoint,
+        jaegerUiUrl: observability.jaegerUiUrl,
     };
 }

@@ -1,7 +1,8 @@
 // `npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict]`
 // Offline preview: runs index.ts under the mock harness with the stack's configuration and prints what
 // `pulumi up` would create. No cloud account, no Pulumi CLI. Exit 1 on bad configuration, with the key
-// and no stack trace.
+// and no stack trace. The policy pack (policy/) runs over everything the program registers: violations
+// are printed (text) or listed as `policyViolations` (--json), and a mandatory one exits 1.
 import * as path from "path";
 import { REQUIRED_SECRETS, SECRET_KEYS, type Profile } from "../settings/schema";
 import { ConfigError, NAMESPACE, validateConfig } from "../settings/validate";
@@ -66,6 +67,17 @@ export function prepareConfig(args: PlanArgs, root = path.resolve(__dirname, "..
     return { config, secretKeys, notes };
 }
 
+/**
+ * The policy pack, resource and stack policies, over everything the program registered: the same
+ * evaluation `npm run policy:check` runs on this document, with policy/config.<dev|prod>.json (chosen by
+ * stack name, else by profile). The plan exits 1 when a violation is mandatory.
+ */
+export async function evaluatePlanPolicies(doc: unknown, stack: string, profile: string | undefined) {
+    const offline = await import("../policy/offline");
+    const policyStack = offline.configStackFor(stack, profile);
+    return { policyStack, result: await offline.evaluatePreview(doc, policyStack, "plan") };
+}
+
 async function main(): Promise<number> {
     let args: PlanArgs;
     let prepared: PreparedConfig;
@@ -85,19 +97,29 @@ async function main(): Promise<number> {
     const started = Date.now();
     const run = await runProgram({ stack: args.stack, config: prepared.config, secretKeys: prepared.secretKeys });
     const doc = toPreview(run, prepared.config, prepared.secretKeys, prepared.notes);
+    const offline = await import("../policy/offline");
+    const { policyStack, result: policy } = await evaluatePlanPolicies(doc, args.stack, prepared.config[`${NAMESPACE}:profile`]);
     if (args.json) {
-        process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
+        process.stdout.write(JSON.stringify({ ...doc, policyViolations: policy.violations }, null, 2) + "\n");
     } else {
         process.stdout.write(`Offline plan for stack ${args.stack} (mocked providers, no cloud calls)\n\n${renderTree(doc)}\n`);
+        process.stdout.write(`\n${offline.renderViolations(policy)}\n`);
         process.stdout.write(`\nplanned in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }
     for (const n of doc.notes) process.stderr.write(`note: ${n}\n`);
+    if (offline.hasMandatory(policy)) {
+        const n = policy.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+        process.stderr.write(`error: ${n} mandatory policy violation${n === 1 ? "" : "s"} (policy/config.${policyStack}.json): pulumi preview --policy-pack policy would fail\n`);
+        return 1;
+    }
     return 0;
 }
 
 if (require.main === module) {
     main().then(
-        (code) => process.exit(code),
+        // Exit only once stdout has drained: process.exit() right after a large write to a pipe cuts the
+        // document off at the pipe's buffer size (64 KiB).
+        (code) => process.stdout.write("", () => process.exit(code)),
         (e: unknown) => {
             // A RunError is the program refusing its configuration: print the message alone.
             const msg = e instanceof Error ? (e.name === "RunError" || e.constructor.name === "RunError" ? e.message : e.stack ?? e.message) : String(e);

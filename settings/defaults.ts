@@ -10,7 +10,8 @@ export type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { 
 const common: Defaults = {
     cluster: {
         name: "deepalpha",
-        kubernetesVersion: "1.34",
+        // 1.34 leaves EKS standard support on 2 Dec 2026; 1.35 is supported until 27 Mar 2027.
+        kubernetesVersion: "1.35",
         vpcCidr: "10.40.0.0/16",
         availabilityZones: 3,
         natGateways: "onePerAz",
@@ -39,9 +40,18 @@ const common: Defaults = {
             retention: "0",
             volumeSize: "20Gi",
         },
-        objectStorage: { backupRetentionDays: 7, volumeSize: "20Gi" },
+        objectStorage: { backupRetentionDays: 7, filesNoncurrentVersionDays: 30, volumeSize: "20Gi" },
         backupSchedule: "0 2 * * *",
         partitionMonthsAhead: 3,
+        images: {
+            // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod).
+            postgres: { repository: "postgres", tag: "16.6-alpine" },
+            redis: { repository: "redis", tag: "7.4.5-alpine" },
+            influxdb: { repository: "influxdb", tag: "2.7.12-alpine" },
+            // SeaweedFS: Apache-2.0, actively released; MinIO's community edition is archived.
+            objectStore: { repository: "chrislusf/seaweedfs", tag: "4.18" },
+            awsCli: { repository: "amazon/aws-cli", tag: "2.27.0" },
+        },
     },
     app: {
         image: { repository: "ghcr.io/deepalpha/deepalpha", tag: "1.0.0" },
@@ -57,6 +67,9 @@ const common: Defaults = {
         exchange: { name: "binance", testnet: true },
         llmBaseUrl: "https://api.openai.com/v1",
         newsApiUrl: "https://newsapi.org/v2",
+        // The seed's executor: 4 CPU / 8 GiB; 1 GiB of the node's 2 GiB of 2 MiB huge pages.
+        executor: { cpu: 4, memory: "8Gi", hugepages2Mi: "1Gi" },
+        freqtradeVolumeSize: "5Gi",
     },
     observability: {
         prometheusRetention: "15d",
@@ -77,11 +90,16 @@ const local: DeepPartial<Defaults> = {
         postgres: { readReplicas: 0 },
         redis: { replicas: 0 },
         objectStorage: { backupRetentionDays: 7 },
+        // The seed's local PostgreSQL container is postgres:15.
+        images: { postgres: { repository: "postgres", tag: "15.13-alpine" } },
     },
     app: {
         replicas: { api: 1, websocket: 1, executor: 1 },
         maxReplicas: { api: 2, websocket: 2 },
         exchange: { name: "binance", testnet: true },
+        // A laptop cluster has neither 4 spare cores nor huge pages configured.
+        executor: { cpu: 1, memory: "1Gi", hugepages2Mi: "0" },
+        freqtradeVolumeSize: "1Gi",
     },
     observability: {
         prometheusRetention: "2d",

@@ -39,8 +39,13 @@ export const clusterSchema = z
         kubeContext: z.string().min(1).optional().describe("local: kubeconfig context of the existing cluster (kind, Docker Desktop, minikube)"),
         kubeconfigPath: z.string().min(1).optional().describe("local: kubeconfig file; unset means the default (~/.kube/config or $KUBECONFIG)"),
         name: z.string().regex(/^[a-z][a-z0-9-]{1,38}$/, { error: "expected a lower-case name, 2-39 characters, starting with a letter" }).describe("EKS cluster name (production) and resource name prefix"),
-        kubernetesVersion: z.string().regex(/^1\.(2[89]|3[0-9])$/, { error: "expected a Kubernetes minor version such as 1.34 (1.28-1.39)" }).describe("production: EKS control-plane version"),
-        vpcCidr: cidr().describe("production: VPC address range"),
+        kubernetesVersion: z
+            .string()
+            .regex(/^1\.3[2-5]$/, { error: "expected a Kubernetes minor version EKS supports and the pinned cluster-autoscaler has a release for: 1.32, 1.33, 1.34 or 1.35" })
+            .describe("production: EKS control-plane and node version (upgrade one minor at a time)"),
+        vpcCidr: cidr()
+            .refine((v) => Number(v.split("/")[1]) >= 16 && Number(v.split("/")[1]) <= 20, { error: "expected a VPC range from /16 to /20: nodes and pods take their addresses from the private subnets" })
+            .describe("production: VPC address range"),
         availabilityZones: int(2, 6).describe("production: number of availability zones the VPC and node groups span"),
         natGateways: z.enum(["onePerAz", "single"]).describe("production: one NAT gateway per AZ (HA) or one shared NAT (cheaper)"),
         publicEndpointCidrs: z.array(cidr()).describe("production: CIDRs allowed to reach the public EKS API endpoint; empty turns the public endpoint off"),
@@ -111,11 +116,22 @@ export const dataSchema = z
         objectStorage: z
             .object({
                 backupRetentionDays: int(1, 3650).describe("days a backup is kept before the lifecycle rule expires it"),
+                filesNoncurrentVersionDays: int(1, 3650).describe("production: days an overwritten or deleted object in the files bucket stays recoverable"),
                 volumeSize: quantity(),
             })
             .strict(),
         backupSchedule: cron().describe("cron schedule of the daily pg_dump and InfluxDB backups"),
         partitionMonthsAhead: int(1, 24).describe("monthly trades partitions created ahead of time"),
+        images: z
+            .object({
+                postgres: imageRef().describe("local: the PostgreSQL server; both: the client of the migration and pg_dump jobs (same major as the server)"),
+                redis: imageRef().describe("local: Redis server"),
+                influxdb: imageRef().describe("local: InfluxDB 2 server; both: the influx CLI of the backup job"),
+                objectStore: imageRef().describe("local: SeaweedFS, the S3-compatible store"),
+                awsCli: imageRef().describe("AWS CLI v2 that uploads backups and creates the local buckets"),
+            })
+            .strict()
+            .describe("pinned images of the data tier"),
     })
     .strict();
 
@@ -152,21 +168,40 @@ export const appSchema = z
             .strict(),
         llmBaseUrl: url().describe("LLM provider base URL (a test endpoint in dev)"),
         newsApiUrl: url().describe("news API base URL"),
+        executor: z
+            .object({
+                cpu: int(1, 64).describe("whole CPUs, requests = limits: Guaranteed QoS, exclusive cores under the static CPU manager"),
+                memory: quantity().describe("memory, requests = limits"),
+                hugepages2Mi: quantity().describe("2 MiB huge pages per pod (requests = limits); \"0\" for none; must fit cluster.executorNodes.hugepages2Mi"),
+            })
+            .strict()
+            .describe("executor pod size"),
+        freqtradeVolumeSize: quantity().describe("size of each Freqtrade bot's user_data PersistentVolumeClaim"),
     })
     .strict();
 
 export const observabilitySchema = z
     .object({
-        prometheusRetention: z.string().regex(/^[0-9]+[hdwy]$/, { error: "expected a duration such as 15d" }),
-        prometheusStorage: quantity(),
-        grafanaStorage: quantity(),
+        prometheusRetention: z.string().regex(/^[0-9]+[hdwy]$/, { error: "expected a duration such as 15d" }).describe("how long Prometheus keeps samples"),
+        prometheusStorage: quantity().describe("Prometheus volume per replica (gp3 in prod)"),
+        grafanaStorage: quantity().describe("Grafana volume (dashboards, users, sqlite)"),
         orderLatencyP95Seconds: z.number().positive().max(60).describe("alert when order latency p95 exceeds this"),
         alertmanagerReceiver: z.enum(["none", "telegram"]).describe("where alerts go"),
         tracingStorage: z.enum(["memory", "elasticsearch"]).describe("Jaeger v2 storage backend"),
         logging: z.boolean().describe("deploy the log pipeline (Fluent Bit, Elasticsearch, Kibana)"),
-        elasticsearchStorage: quantity(),
+        elasticsearchStorage: quantity().describe("Elasticsearch volume per node (logs and, in prod, traces)"),
+        telegramChatId: z
+            .number()
+            .int({ error: "expected a Telegram chat ID, an integer such as -1001234567890" })
+            .optional()
+            .describe("alertmanagerReceiver=telegram: chat the alerts go to (the bot token is the secret telegramBotToken)"),
     })
-    .strict();
+    .strict()
+    .superRefine((o, ctx) => {
+        if (o.alertmanagerReceiver === "telegram" && o.telegramChatId === undefined) {
+            ctx.addIssue({ code: "custom", path: ["telegramChatId"], message: "is required when alertmanagerReceiver is \"telegram\"" });
+        }
+    });
 
 // Secrets come only from `pulumi config set --secret`; they have no defaults.
 export const SECRET_KEYS = ["binanceApiKey", "binanceApiSecret", "telegramBotToken", "newsApiKey", "llmApiKey"] as const;

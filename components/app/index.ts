@@ -1,10 +1,30 @@
 // AppTier: the DeepAlpha API, WebSocket, executor and Freqtrade bots, their routes, scaling,
-// disruption budgets and network policies.
+// disruption budgets and network policies. A thin class: the builders in this folder decide what each
+// object looks like; this file creates them, in order, with the provider passed in.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import type { AppSettings, Profile, SecretKey } from "../../settings/schema";
-import { APP_SERVICE_ACCOUNT, CONNECTION_KEYS, NAMESPACES, WORKLOADS, labelsFor, selectorFor } from "../shared/conventions";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../shared/security";
+import { NAMESPACES, labelsFor } from "../shared/conventions";
+import { apiWorkload } from "./api";
+import type { AppContext, Workload } from "./context";
+import { executorWorkload } from "./executor";
+import { EXTERNAL_KEYS, EXTERNAL_SECRET_NAME, externalSecretData } from "./external-secrets";
+import {
+    BOT_SECRET_KEYS,
+    botLabels,
+    botName,
+    botProblems,
+    freqtradeConfigMap,
+    freqtradeDeployment,
+    freqtradePvc,
+    freqtradeService,
+} from "./freqtrade";
+import { networkPolicies } from "./network-policies";
+import { appConfigData, secretChecksum, sha256, stableJson } from "./pod-spec";
+import { httpRoutes } from "./routes";
+import { hpas, pdbs } from "./scaling";
+import { websocketWorkload } from "./websocket";
 
 export interface AppTierArgs {
     profile: Profile;
@@ -18,62 +38,120 @@ export interface AppTierArgs {
     dataCidrs?: string[];
 }
 
+export const APP_CONFIG_NAME = "deepalpha-config";
+
 export class AppTier extends pulumi.ComponentResource {
     readonly apiUrl: pulumi.Output<string>;
     readonly websocketUrl: pulumi.Output<string>;
+    /** Deployment names by workload (one per Freqtrade bot). */
+    readonly deployments: pulumi.Output<string[]>;
 
     constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("deepalpha:index:AppTier", name, {}, opts);
-        const k8sOpts = { parent: this, provider: args.provider };
         const s = args.settings;
-        const api = WORKLOADS.api;
-        const labels = labelsFor(api.name, "api");
-        new k8s.apps.v1.Deployment(
-            api.name,
+        const problems = botProblems(s);
+        if (problems.length) throw new pulumi.RunError(`invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        const k8sOpts = { parent: this, provider: args.provider };
+
+        // Settings-derived environment, and the external services' keys.
+        const configData = appConfigData(args.profile, s);
+        const config = new k8s.core.v1.ConfigMap(
+            APP_CONFIG_NAME,
+            { metadata: { name: APP_CONFIG_NAME, namespace: NAMESPACES.app, labels: labelsFor(APP_CONFIG_NAME, "config") }, data: configData },
+            k8sOpts,
+        );
+        const external = new k8s.core.v1.Secret(
+            EXTERNAL_SECRET_NAME,
             {
-                metadata: { name: api.name, namespace: NAMESPACES.app, labels },
-                spec: {
-                    replicas: s.replicas.api,
-                    selector: { matchLabels: selectorFor(api.name) },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            serviceAccountName: APP_SERVICE_ACCOUNT,
-                            automountServiceAccountToken: false,
-                            securityContext: restrictedPodSecurity(),
-                            containers: [
-                                {
-                                    name: "deepalpha",
-                                    image: `${s.image.repository}:${s.image.tag}`,
-                                    ports: [{ name: "http", containerPort: api.port }],
-                                    env: [
-                                        {
-                                            name: "DATABASE_URL",
-                                            valueFrom: { secretKeyRef: { name: args.connectionSecretName, key: CONNECTION_KEYS.databaseUrl } },
-                                        },
-                                    ],
-                                    resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
-                                    livenessProbe: { httpGet: { path: "/health", port: api.port }, initialDelaySeconds: 30, periodSeconds: 10 },
-                                    readinessProbe: { httpGet: { path: "/ready", port: api.port }, initialDelaySeconds: 5, periodSeconds: 5 },
-                                    securityContext: restrictedContainerSecurity(),
-                                },
-                            ],
-                        },
+                metadata: { name: EXTERNAL_SECRET_NAME, namespace: NAMESPACES.app, labels: labelsFor(EXTERNAL_SECRET_NAME, "config") },
+                type: "Opaque",
+                stringData: externalSecretData(args.secrets),
+            },
+            k8sOpts,
+        );
+        const ctx: AppContext = {
+            profile: args.profile,
+            settings: s,
+            connectionSecretName: args.connectionSecretName,
+            externalSecretName: external.metadata.name,
+            secrets: args.secrets,
+            configMapName: config.metadata.name,
+            otlpEndpoint: args.otlpEndpoint,
+            configChecksum: sha256(stableJson(configData)),
+            secretsChecksum: secretChecksum(Object.fromEntries(Object.entries(args.secrets).map(([k, v]) => [EXTERNAL_KEYS[k as SecretKey].key, v]))),
+        };
+
+        const create = (w: Workload, key: string, autoscaled: boolean) => ({
+            // The HPA owns the replica count once it runs: a later `pulumi up` must not reset it to the minimum.
+            deployment: new k8s.apps.v1.Deployment(key, w.deployment, { ...k8sOpts, ...(autoscaled ? { ignoreChanges: ["spec.replicas"] } : {}) }),
+            service: new k8s.core.v1.Service(key, w.service, k8sOpts),
+        });
+        const api = create(apiWorkload(ctx), "deepalpha-api", true);
+        const websocket = create(websocketWorkload(ctx), "deepalpha-websocket", true);
+        const executor = create(executorWorkload(ctx), "deepalpha-executor", false);
+
+        // Freqtrade: per bot a config, generated REST API credentials, a volume, a Deployment and a Service.
+        const bots = s.freqtradeBots.map((bot) => {
+            const n = botName(bot);
+            const password = (suffix: string, length: number) =>
+                new random.RandomPassword(`${n}-${suffix}`, { length, special: false }, { parent: this });
+            const creds = { password: password("api-password", 32), jwt: password("jwt-secret", 48), wsToken: password("ws-token", 32) };
+            const botSecret = new k8s.core.v1.Secret(
+                `${n}-api`,
+                {
+                    metadata: { name: `${n}-api`, namespace: NAMESPACES.app, labels: botLabels(bot) },
+                    type: "Opaque",
+                    stringData: {
+                        [BOT_SECRET_KEYS.password]: creds.password.result,
+                        [BOT_SECRET_KEYS.jwt]: creds.jwt.result,
+                        [BOT_SECRET_KEYS.wsToken]: creds.wsToken.result,
                     },
                 },
-            },
-            k8sOpts,
-        );
-        new k8s.core.v1.Service(
-            api.name,
-            {
-                metadata: { name: api.name, namespace: NAMESPACES.app, labels },
-                spec: { selector: selectorFor(api.name), ports: [{ name: "http", port: 80, targetPort: api.port }] },
-            },
-            k8sOpts,
-        );
+                k8sOpts,
+            );
+            const cm = new k8s.core.v1.ConfigMap(`${n}-config`, freqtradeConfigMap(bot, s), k8sOpts);
+            const pvc = new k8s.core.v1.PersistentVolumeClaim(`${n}-user-data`, freqtradePvc(bot, args.profile, s), k8sOpts);
+            const deployment = new k8s.apps.v1.Deployment(
+                n,
+                freqtradeDeployment(bot, ctx, {
+                    botSecretName: botSecret.metadata.name,
+                    configMapName: cm.metadata.name,
+                    pvcName: pvc.metadata.name,
+                    secretsChecksum: secretChecksum({
+                        password: creds.password.result,
+                        jwt: creds.jwt.result,
+                        wsToken: creds.wsToken.result,
+                        exchangeKey: args.secrets.binanceApiKey,
+                        exchangeSecret: args.secrets.binanceApiSecret,
+                    }),
+                }),
+                // The seed's `depends_on: deepalpha-api`: created once the API Deployment is ready.
+                { ...k8sOpts, dependsOn: [api.deployment] },
+            );
+            new k8s.core.v1.Service(n, freqtradeService(bot), k8sOpts);
+            return deployment;
+        });
+
+        const h = hpas(s);
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler("deepalpha-api", h.api, { ...k8sOpts, dependsOn: [api.deployment] });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler("deepalpha-websocket", h.websocket, { ...k8sOpts, dependsOn: [websocket.deployment] });
+        const p = pdbs();
+        new k8s.policy.v1.PodDisruptionBudget("deepalpha-api", p.api, k8sOpts);
+        new k8s.policy.v1.PodDisruptionBudget("deepalpha-websocket", p.websocket, k8sOpts);
+        new k8s.policy.v1.PodDisruptionBudget("deepalpha-executor", p.executor, k8sOpts);
+
+        const np = networkPolicies({ profile: args.profile, dataCidrs: args.dataCidrs, otlpEndpoint: args.otlpEndpoint });
+        for (const [key, policy] of Object.entries(np)) new k8s.networking.v1.NetworkPolicy(`${key}-network-policy`, policy, k8sOpts);
+
+        // @pulumi/kubernetes has no typed Gateway API classes: CustomResource, validated against the v1 schema in tests.
+        const routes = httpRoutes(s);
+        new k8s.apiextensions.CustomResource("deepalpha-api-route", routes.api, { ...k8sOpts, dependsOn: [api.service] });
+        new k8s.apiextensions.CustomResource("deepalpha-websocket-route", routes.websocket, { ...k8sOpts, dependsOn: [websocket.service] });
+        new k8s.apiextensions.CustomResource("deepalpha-https-redirect", routes.redirect, k8sOpts);
+
         this.apiUrl = pulumi.output(`https://${s.apiHost}`);
         this.websocketUrl = pulumi.output(`wss://${s.websocketHost}`);
-        this.registerOutputs({ apiUrl: this.apiUrl, websocketUrl: this.websocketUrl });
+        this.deployments = pulumi.all([api, websocket, executor].map((w) => w.deployment.metadata.name).concat(bots.map((b) => b.metadata.name)));
+        this.registerOutputs({ apiUrl: this.apiUrl, websocketUrl: this.websocketUrl, deployments: this.deployments });
     }
 }

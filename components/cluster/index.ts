@@ -1,18 +1,26 @@
-// ClusterComponent: the ground every other tier stands on. In production an EKS cluster; in the local
-// profile an existing cluster picked by kube context. Both end in one Kubernetes provider and secure namespaces.
+// ClusterComponent: the ground every other tier stands on. In production a VPC over three AZs and a
+// hardened EKS cluster with its node groups and add-ons; in the local profile an existing cluster picked
+// by kube context. Both end in one Kubernetes provider, secure namespaces and the shared Gateway.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterSettings, Profile } from "../../settings/schema";
 import { NAMESPACES } from "../shared/conventions";
-import { createAppRbac, createNamespaces, namespaceSpecs } from "./namespaces";
+import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./addons";
+import { createControlPlane } from "./eks";
+import { createGateway } from "./gateway";
+import { createLocalProvider } from "./local";
+import { allowRules, createAllowRules, createAppRbac, createNamespaces, namespaceSpecs } from "./namespaces";
+import { createNetwork } from "./network";
+import { createNodeGroups } from "./nodegroups";
 
 export interface ClusterArgs {
     profile: Profile;
     settings: ClusterSettings;
     /** AWS region of the production cluster. */
     region?: string;
+    /** Host names the gateway's certificate covers (the application's API and WebSocket hosts). */
+    hostnames: string[];
     tags?: Record<string, string>;
 }
 
@@ -21,7 +29,7 @@ export interface ClusterNetwork {
     vpcId: pulumi.Output<string>;
     vpcCidr: string;
     privateSubnetIds: pulumi.Output<string[]>;
-    /** Security group of the worker nodes: the only source the data stores accept. */
+    /** Security group on every worker node (and so every pod): the only source the data stores accept. */
     nodeSecurityGroupId: pulumi.Output<string>;
 }
 
@@ -33,69 +41,102 @@ export class ClusterComponent extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly namespaces: typeof NAMESPACES;
     readonly namespaceResources: Record<string, k8s.core.v1.Namespace>;
+    /** The shared Gateway (GATEWAY in conventions): HTTPRoutes attach to its "https" listener. */
+    readonly gateway: k8s.apiextensions.CustomResource;
+    /** Address clients reach the gateway on (prod: the NLB's DNS name). */
+    readonly gatewayAddress: pulumi.Output<string>;
     /** Present in production only. */
     readonly network?: ClusterNetwork;
     readonly oidcProviderArn?: pulumi.Output<string>;
+    /** The cluster's OIDC issuer URL (https://...), for IRSA trust policies. */
     readonly oidcProviderUrl?: pulumi.Output<string>;
+    readonly nodeGroupNames?: pulumi.Output<{ general: string; executor: string }>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("deepalpha:index:Cluster", name, {}, opts);
-        const child = { parent: this };
+        const s = args.settings;
+        const prod = args.profile === "production";
 
-        if (args.profile === "local") {
-            const context = args.settings.kubeContext!;
-            this.provider = new k8s.Provider(
-                "local",
-                {
-                    context,
-                    ...(args.settings.kubeconfigPath ? { kubeconfig: args.settings.kubeconfigPath } : {}),
-                    // Stable identity: pointing at another file with the same context must not replace workloads.
-                    clusterIdentifier: `local-${context}`,
-                },
-                child,
-            );
-            this.clusterName = pulumi.output(context);
-            this.kubeconfig = pulumi.secret(`context: ${context}`);
+        // Kubernetes side, both profiles: namespaces first, then (prod) what needs nodes.
+        let beforeCharts: pulumi.Resource[] = [];
+        if (!prod) {
+            const local = createLocalProvider(name, s, this);
+            this.provider = local.provider;
+            this.kubeconfig = local.kubeconfig;
+            this.clusterName = pulumi.output(s.kubeContext!);
         } else {
-            const s = args.settings;
-            const secretsKey = new aws.kms.Key(
-                `${name}-eks-secrets`,
-                { description: "EKS envelope encryption of Kubernetes Secrets", enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
-                { ...child, protect: true },
-            );
-            const cluster = new eks.Cluster(
+            if (!args.region) throw new pulumi.RunError("ClusterComponent (production): args.region is required");
+            const network = createNetwork(name, { clusterName: s.name, vpcCidr: s.vpcCidr, availabilityZones: s.availabilityZones, natGateways: s.natGateways, tags: args.tags }, { parent: this });
+            const cp = createControlPlane(name, { settings: s, network, tags: args.tags }, this);
+            const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+            const ctx = {
+                clusterName: cp.clusterName,
+                kubernetesVersion: s.kubernetesVersion,
+                oidcProviderArn: cp.oidcProviderArn,
+                oidcIssuer: cp.oidcIssuer,
+                partition,
+                tags: args.tags,
+            };
+            const netAddons = createNetworkAddons(name, ctx, this);
+            const nodes = createNodeGroups(
                 name,
                 {
-                    name: s.name,
-                    version: s.kubernetesVersion,
-                    authenticationMode: "API",
-                    endpointPrivateAccess: true,
-                    endpointPublicAccess: s.publicEndpointCidrs.length > 0,
-                    publicAccessCidrs: s.publicEndpointCidrs.length > 0 ? s.publicEndpointCidrs : undefined,
-                    encryptionConfigKeyArn: secretsKey.arn,
-                    enabledClusterLogTypes: ["api", "audit", "authenticator"],
-                    createOidcProvider: true,
-                    skipDefaultNodeGroup: true,
+                    settings: s,
+                    clusterName: cp.clusterName,
+                    privateSubnetIds: network.privateSubnets.map((x) => x.id),
+                    securityGroupIds: [cp.clusterSecurityGroupId, cp.nodeSecurityGroup.id],
+                    partition,
                     tags: args.tags,
+                    dependsOn: [netAddons.vpcCni, netAddons.kubeProxy],
                 },
-                child,
+                this,
             );
-            this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-            this.clusterName = pulumi.output(s.name);
-            this.oidcProviderArn = cluster.oidcProviderArn;
-            this.oidcProviderUrl = cluster.oidcProviderUrl;
-            this.provider = new k8s.Provider(
-                "eks",
-                { kubeconfig: cluster.kubeconfigJson, clusterIdentifier: `eks-${s.name}`, enableServerSideApply: true },
-                child,
-            );
+            const nodeAddons = createNodeAddons(name, ctx, [nodes.general, nodes.executor], cp.provider, this);
+            createClusterCharts(name, { ...ctx, region: args.region, clusterNameLiteral: s.name }, cp.provider, [nodeAddons.coredns], this);
+            beforeCharts = [nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
+
+            this.provider = cp.provider;
+            this.kubeconfig = pulumi.secret(cp.kubeconfig);
+            this.clusterName = cp.clusterName;
+            this.oidcProviderArn = cp.oidcProviderArn;
+            this.oidcProviderUrl = cp.cluster.oidcProviderUrl;
+            this.nodeGroupNames = pulumi.all([nodes.general.nodeGroupName, nodes.executor.nodeGroupName]).apply(([general, executor]) => ({ general, executor }));
+            this.network = {
+                vpcId: network.vpc.id,
+                vpcCidr: s.vpcCidr,
+                privateSubnetIds: pulumi.all(network.privateSubnets.map((x) => x.id)),
+                nodeSecurityGroupId: cp.nodeSecurityGroup.id,
+            };
         }
 
         const k8sOpts = { parent: this, provider: this.provider };
         this.namespaces = NAMESPACES;
         this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts);
         createAppRbac(this.namespaceResources.app, k8sOpts);
+        const acme = s.gateway.tls === "letsEncrypt";
+        createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", acme }), this.namespaceResources, k8sOpts);
 
-        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+        const gw = createGateway(
+            name,
+            {
+                profile: args.profile,
+                settings: s.gateway,
+                hostnames: args.hostnames,
+                provider: this.provider,
+                namespaces: [this.namespaceResources.gateway, this.namespaceResources.certManager],
+                dependsOn: beforeCharts,
+            },
+            this,
+        );
+        this.gateway = gw.gateway;
+        this.gatewayAddress = gw.address;
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            gatewayAddress: this.gatewayAddress,
+            oidcProviderArn: this.oidcProviderArn,
+            nodeGroupNames: this.nodeGroupNames,
+        });
     }
 }

@@ -2,8 +2,9 @@
 // and the seed's `deepalpha` ServiceAccount with a namespaced, read-only Role.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { APP_SERVICE_ACCOUNT, NAMESPACES, NamespaceRole } from "../shared/conventions";
+import { APP_SERVICE_ACCOUNT, EXEMPTION_ANNOTATION_PREFIX, NAMESPACES, NamespaceRole } from "../shared/conventions";
 import { podSecurityLabels } from "../shared/security";
+import { ACME_SOLVER_SELECTOR, CONTROL_PLANE_SELECTOR, DATA_PLANE_SELECTOR } from "./gateway";
 
 export interface NamespaceSpec {
     role: NamespaceRole;
@@ -23,7 +24,10 @@ export function namespaceSpecs(profile: "local" | "production"): NamespaceSpec[]
             podSecurity: "privileged",
             reason: "prometheus-node-exporter and the log shipper read host paths and the host network",
         },
+        // NGF's control plane and the data plane it provisions run as UID 101 with no capabilities and
+        // RuntimeDefault seccomp, binding 80/443 through the allowed ip_unprivileged_port_start sysctl.
         { role: "gateway", name: NAMESPACES.gateway, podSecurity: "restricted" },
+        { role: "certManager", name: NAMESPACES.certManager, podSecurity: "restricted" },
     ];
     if (profile === "local") specs.splice(1, 0, { role: "data", name: NAMESPACES.data, podSecurity: "restricted" });
     return specs;
@@ -38,7 +42,10 @@ export function createNamespaces(
 ): Record<string, k8s.core.v1.Namespace> {
     const out: Record<string, k8s.core.v1.Namespace> = {};
     for (const spec of specs) {
-        const annotations: Record<string, string> = spec.reason ? { "deepalpha.io/pod-security-reason": spec.reason } : {};
+        // Below `restricted` only with a reason, recorded as the policy pack's documented exemption.
+        const annotations: Record<string, string> =
+            spec.podSecurity !== "restricted" && spec.reason ? { [`${EXEMPTION_ANNOTATION_PREFIX}namespace-psa-enforce`]: spec.reason } : {};
+        if (spec.podSecurity !== "restricted" && !spec.reason) throw new Error(`namespace ${spec.name}: pod security ${spec.podSecurity} needs a reason`);
         const ns = new k8s.core.v1.Namespace(
             spec.name,
             {
@@ -114,4 +121,130 @@ export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.Cus
         o,
     );
     return sa;
+}
+
+type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+export interface AllowRule {
+    /** Resource and object name. */
+    name: string;
+    namespace: string;
+    spec: NetworkPolicySpec;
+}
+
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+
+/**
+ * What the gateway and cert-manager namespaces need on top of default-deny + DNS. Pure, for tests.
+ * `apiServerCidr`: where the Kubernetes API's endpoints live (prod: the VPC, whose ENIs carry the private
+ * EKS endpoint; local: anywhere, the API is a node address). Ports 443 (EKS) and 6443 (kind, minikube).
+ */
+export function allowRules(opts: { apiServerCidr: string; acme: boolean }): AllowRule[] {
+    const { gateway, app, monitoring, certManager } = NAMESPACES;
+    const apiServer = [{ to: [{ ipBlock: { cidr: opts.apiServerCidr } }], ports: tcp(443, 6443) }];
+    const dataPlane = { podSelector: { matchLabels: DATA_PLANE_SELECTOR } };
+    const rules: AllowRule[] = [
+        {
+            name: "gateway-data-plane-ingress",
+            namespace: gateway,
+            spec: {
+                podSelector: { matchLabels: DATA_PLANE_SELECTOR },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    // Clients from anywhere (through the NLB, or a local load balancer) on the listener ports.
+                    { ports: tcp(80, 443) },
+                    { from: [inNamespace(monitoring)], ports: tcp(9113) },
+                ],
+            },
+        },
+        {
+            name: "gateway-data-plane-egress",
+            namespace: gateway,
+            spec: {
+                podSelector: { matchLabels: DATA_PLANE_SELECTOR },
+                policyTypes: ["Egress"],
+                egress: [
+                    // The API (8000) and WebSocket (8001) backends of the application's routes.
+                    { to: [inNamespace(app)], ports: tcp(8000, 8001) },
+                    // The nginx agent's gRPC connection to NGF's control plane.
+                    { to: [{ podSelector: { matchLabels: CONTROL_PLANE_SELECTOR } }], ports: tcp(8443) },
+                    ...(opts.acme ? [{ to: [{ podSelector: { matchLabels: ACME_SOLVER_SELECTOR } }], ports: tcp(8089) }] : []),
+                ],
+            },
+        },
+        {
+            name: "gateway-control-plane",
+            namespace: gateway,
+            spec: {
+                podSelector: { matchLabels: CONTROL_PLANE_SELECTOR },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [
+                    { from: [dataPlane], ports: tcp(8443) },
+                    { from: [inNamespace(monitoring)], ports: tcp(9113) },
+                ],
+                egress: apiServer,
+            },
+        },
+        {
+            name: "cert-manager-api-server",
+            namespace: certManager,
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: apiServer },
+        },
+        {
+            // The API server calls the admission webhook; its source address is the control plane's.
+            name: "cert-manager-webhook",
+            namespace: certManager,
+            spec: {
+                podSelector: { matchLabels: { "app.kubernetes.io/component": "webhook" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ ipBlock: { cidr: opts.apiServerCidr } }], ports: tcp(10250) }],
+            },
+        },
+        {
+            name: "cert-manager-metrics",
+            namespace: certManager,
+            spec: {
+                podSelector: { matchLabels: { "app.kubernetes.io/component": "controller" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [inNamespace(monitoring)], ports: tcp(9402) }],
+            },
+        },
+    ];
+    if (opts.acme) {
+        rules.push(
+            {
+                // Let's Encrypt's API (443) and the HTTP-01 self-check against our own public address (80).
+                name: "cert-manager-acme",
+                namespace: certManager,
+                spec: {
+                    podSelector: { matchLabels: { "app.kubernetes.io/component": "controller" } },
+                    policyTypes: ["Egress"],
+                    egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(80, 443) }],
+                },
+            },
+            {
+                // The HTTP-01 solver pods cert-manager starts in the Certificate's (gateway) namespace.
+                name: "gateway-acme-solver",
+                namespace: gateway,
+                spec: {
+                    podSelector: { matchLabels: ACME_SOLVER_SELECTOR },
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: [dataPlane], ports: tcp(8089) }],
+                },
+            },
+        );
+    }
+    return rules;
+}
+
+export function createAllowRules(rules: AllowRule[], namespaces: Record<string, k8s.core.v1.Namespace>, opts: pulumi.CustomResourceOptions): void {
+    for (const r of rules) {
+        const ns = Object.entries(NAMESPACES).find(([, v]) => v === r.namespace)?.[0] as NamespaceRole | undefined;
+        const dep = ns ? namespaces[ns] : undefined;
+        new k8s.networking.v1.NetworkPolicy(
+            r.name,
+            { metadata: { name: r.name, namespace: r.namespace }, spec: r.spec },
+            { ...opts, ...(dep ? { dependsOn: [dep] } : {}) },
+        );
+    }
 }

@@ -7,6 +7,8 @@ export const NAMESPACES = {
     data: "deepalpha-data",
     monitoring: "monitoring",
     gateway: "gateway",
+    /** cert-manager: issues the gateway's certificate and NGINX Gateway Fabric's internal TLS. */
+    certManager: "cert-manager",
 } as const;
 export type NamespaceRole = keyof typeof NAMESPACES;
 

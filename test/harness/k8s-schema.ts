@@ -7,6 +7,9 @@ const CRD_PACKAGES: Record<string, string> = {
     "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
     "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
     "cert-manager.io": "@kubernetes-models/cert-manager",
+    // No @kubernetes-models package exists for ECK: CRD schemas vendored from the pinned chart (see that folder).
+    "elasticsearch.k8s.elastic.co": "../observability-eck",
+    "kibana.k8s.elastic.co": "../observability-eck",
 };
 
 /** Resource types that are not Kubernetes objects themselves (providers, Helm and YAML components). */

@@ -65,16 +65,29 @@ const resourceState: Record<string, (name: string, inputs: State) => { id?: stri
         const clusterName = String(i.name ?? name);
         const kc = mockKubeconfig(clusterName);
         const oidcId = hexOf(clusterName, 32).toUpperCase();
+        // pulumi-eks (nodejs/eks/cluster/cluster.ts): oidcProviderUrl is the issuer URL with https://,
+        // oidcIssuer the same without it. With skipDefaultSecurityGroups both security group outputs are
+        // the EKS-created cluster security group.
+        const eksSg = `sg-${hexOf(name + "eks-cluster-sg")}`;
+        const skipSgs = i.skipDefaultSecurityGroups === true;
         return {
             state: {
                 kubeconfig: kc,
                 kubeconfigJson: JSON.stringify(kc),
                 oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
-                oidcProviderUrl: `oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
-                oidcIssuer: `https://oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
-                clusterSecurityGroupId: `sg-${hexOf(name + "cluster")}`,
-                nodeSecurityGroupId: `sg-${hexOf(name + "node")}`,
+                oidcProviderUrl: `https://oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
+                oidcIssuer: `oidc.eks.${MOCK_REGION}.amazonaws.com/id/${oidcId}`,
+                clusterSecurityGroupId: skipSgs ? eksSg : `sg-${hexOf(name + "cluster")}`,
+                nodeSecurityGroupId: skipSgs ? eksSg : `sg-${hexOf(name + "node")}`,
                 eksClusterName: clusterName,
+                // The aws.eks.Cluster inside the component, as the engine hands back its outputs.
+                eksCluster: {
+                    name: clusterName,
+                    arn: arn("eks", `cluster/${clusterName}`),
+                    version: i.version,
+                    endpoint: (kc.clusters as { cluster: { server: string } }[])[0].cluster.server,
+                    vpcConfig: { clusterSecurityGroupId: eksSg, vpcId: i.vpcId },
+                },
             },
         };
     },
@@ -92,7 +105,11 @@ const resourceState: Record<string, (name: string, inputs: State) => { id?: stri
     "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({ id: `lt-${hexOf(name)}`, state: { latestVersion: 1, arn: arn("ec2", `launch-template/lt-${hexOf(name)}`) } }),
     "aws:iam/role:Role": (name, i) => ({ id: String(i.name ?? name), state: { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${String(i.name ?? name)}`, name: String(i.name ?? name) } }),
     "aws:iam/policy:Policy": (name, i) => ({ state: { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${String(i.name ?? name)}` } }),
-    "aws:eks/nodeGroup:NodeGroup": (name, i) => ({ state: { arn: arn("eks", `nodegroup/${String(i.clusterName)}/${String(i.nodeGroupName ?? name)}`), nodeGroupName: String(i.nodeGroupName ?? name) } }),
+    "aws:eks/nodeGroup:NodeGroup": (name, i) => {
+        // nodeGroupNamePrefix: the provider appends a unique suffix, as Terraform's prefix naming does.
+        const ngName = String(i.nodeGroupName ?? (i.nodeGroupNamePrefix ? `${String(i.nodeGroupNamePrefix)}${hexOf(name, 26)}` : name));
+        return { id: `${String(i.clusterName)}:${ngName}`, state: { arn: arn("eks", `nodegroup/${String(i.clusterName)}/${ngName}/${hexOf(name, 8)}`), nodeGroupName: ngName, status: "ACTIVE" } };
+    },
     "aws:rds/instance:Instance": (name, i) => {
         const id = String(i.identifier ?? name);
         const address = `${id}.c${hexOf(name, 10)}.${MOCK_REGION}.rds.amazonaws.com`;
@@ -120,18 +137,41 @@ const resourceState: Record<string, (name: string, inputs: State) => { id?: stri
             secondaryAvailabilityZone: i.deploymentType === "WITH_MULTIAZ_STANDBY" ? AZS[1] : undefined,
         },
     }),
+    // Autonamed groups: the provider names them `<resource name>-<random suffix>` (lower case for RDS).
+    "aws:rds/parameterGroup:ParameterGroup": (name, i) => {
+        const n = String(i.name ?? `${name}-${hexOf(name, 7)}`).toLowerCase();
+        return { id: n, state: { name: n, arn: arn("rds", `pg:${n}`) } };
+    },
+    "aws:rds/subnetGroup:SubnetGroup": (name, i) => {
+        const n = String(i.name ?? `${name}-${hexOf(name, 7)}`).toLowerCase();
+        return { id: n, state: { name: n, arn: arn("rds", `subgrp:${n}`), vpcId: `vpc-${hexOf("vpc")}` } };
+    },
+    "aws:elasticache/subnetGroup:SubnetGroup": (name, i) => {
+        const n = String(i.name ?? `${name}-${hexOf(name, 7)}`).toLowerCase();
+        return { id: n, state: { name: n, arn: arn("elasticache", `subnetgroup:${n}`) } };
+    },
     "aws:s3/bucket:Bucket": (name, i) => {
         const bucket = String(i.bucket ?? `${name}-${hexOf(name, 7)}`);
         return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com` } };
     },
 };
 
-function kubernetesState(name: string, inputs: State): { id: string; state: State } {
+function kubernetesState(name: string, inputs: State, type: string): { id: string; state: State } {
     const metadata = { ...((inputs.metadata as State) ?? {}) };
     // The provider auto-names objects without metadata.name: name plus a random suffix.
     if (!metadata.name) metadata.name = `${name}-${hexOf(name, 8)}`;
     const id = metadata.namespace ? `${String(metadata.namespace)}/${String(metadata.name)}` : String(metadata.name);
-    return { id, state: { ...inputs, metadata } };
+    const state: State = { ...inputs, metadata };
+    // A Gateway whose `pulumi.com/waitFor` waits for Programmed comes back programmed, with the address NGF
+    // copies from its LoadBalancer Service (an NLB host name on EKS). Without a wait, status is still empty.
+    const annotations = (metadata.annotations ?? {}) as Record<string, string>;
+    if (type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" && (annotations["pulumi.com/waitFor"] ?? "").includes("condition=Programmed")) {
+        state.status = {
+            addresses: [{ type: "Hostname", value: `k8s-${String(metadata.namespace)}-${String(metadata.name)}-${hexOf(name, 10)}.elb.${MOCK_REGION}.amazonaws.com` }],
+            conditions: [{ type: "Programmed", status: "True", reason: "Programmed" }],
+        };
+    }
+    return { id, state };
 }
 
 export const mocks: pulumi.runtime.Mocks = {
@@ -142,7 +182,7 @@ export const mocks: pulumi.runtime.Mocks = {
             return { id: id ?? `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, ...state } };
         }
         if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm.sh") && !args.type.startsWith("kubernetes:yaml")) {
-            return kubernetesState(args.name, args.inputs);
+            return kubernetesState(args.name, args.inputs, args.type);
         }
         if (args.type.startsWith("aws:")) {
             const service = args.type.split(":")[1].split("/")[0];

@@ -1,0 +1,174 @@
+// Managed node groups: "general" for everything, "executor" tainted for the Rust executor only.
+// Plain aws.eks.NodeGroup + aws.ec2.LaunchTemplate (not eks.ManagedNodeGroup, a remote component that
+// tests and offline policies cannot look into): IMDSv2, encrypted gp3 root volumes and the executor's
+// kubelet tuning are all visible in the plan.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { ClusterSettings } from "../../settings/schema";
+import { EXECUTOR_NODES } from "../shared/conventions";
+import { managedPolicy } from "./iam";
+
+export type NodeRole = "general" | "executor";
+
+/** Label every node carries, so workloads can select a group by role. */
+export const NODE_ROLE_LABEL = Object.keys(EXECUTOR_NODES.labels)[0];
+
+/** Kubernetes taint effect -> the EKS API's spelling. */
+const TAINT_EFFECT: Record<string, string> = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" };
+
+/** Graviton families (m7g, c7gn, r8g, ...) need the ARM AMI; everything else runs the x86_64 one. */
+export function amiTypeFor(instanceType: string): string {
+    return /^[a-z]+[0-9]+g[a-z]*\./.test(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+export const MIME_BOUNDARY = "==DEEPALPHA==";
+
+/**
+ * AL2023 user data for the executor nodes (MIME multi-part; EKS adds the cluster's own NodeConfig part).
+ * - nodeadm NodeConfig: the kubelet's static CPU manager gives Guaranteed pods with integer CPUs exclusive
+ *   cores (the seed's CPU affinity); full-pcpus-only keeps SMT siblings from being split between pods; the
+ *   single-numa-node topology manager keeps a pod's CPUs and huge pages on one NUMA node (the seed's NUMA
+ *   tuning). nodeadm's default kubeReserved CPU satisfies the static policy's need for reserved CPUs.
+ * - a script that reserves 2 MiB huge pages. nodeadm starts the kubelet only after cloud-init's scripts
+ *   (nodeadm-run.service runs after cloud-final), so the kubelet advertises hugepages-2Mi from its first start.
+ */
+export function executorUserData(hugepages2Mi: number): string {
+    const nodeConfig = [
+        "apiVersion: node.eks.aws/v1alpha1",
+        "kind: NodeConfig",
+        "spec:",
+        "  kubelet:",
+        "    config:",
+        "      cpuManagerPolicy: static",
+        "      cpuManagerPolicyOptions:",
+        '        full-pcpus-only: "true"',
+        "      topologyManagerPolicy: single-numa-node",
+        "      topologyManagerScope: pod",
+    ].join("\n");
+    const script = [
+        "#!/bin/bash",
+        "set -euo pipefail",
+        `echo "vm.nr_hugepages = ${hugepages2Mi}" > /etc/sysctl.d/90-deepalpha-hugepages.conf`,
+        `sysctl -w vm.nr_hugepages=${hugepages2Mi}`,
+    ].join("\n");
+    return [
+        "MIME-Version: 1.0",
+        `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
+        "",
+        `--${MIME_BOUNDARY}`,
+        "Content-Type: application/node.eks.aws",
+        "",
+        nodeConfig,
+        "",
+        `--${MIME_BOUNDARY}`,
+        'Content-Type: text/x-shellscript; charset="us-ascii"',
+        "",
+        script,
+        "",
+        `--${MIME_BOUNDARY}--`,
+        "",
+    ].join("\n");
+}
+
+export interface NodeGroupsArgs {
+    settings: ClusterSettings;
+    clusterName: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Input<string>[];
+    /** EKS-created cluster security group (node <-> control plane) and our own node group. */
+    securityGroupIds: pulumi.Input<string>[];
+    partition: pulumi.Input<string>;
+    tags?: Record<string, string>;
+    /** Add-ons the nodes need before they can become Ready (VPC CNI, kube-proxy). */
+    dependsOn: pulumi.Resource[];
+}
+
+export interface NodeGroups {
+    role: aws.iam.Role;
+    general: aws.eks.NodeGroup;
+    executor: aws.eks.NodeGroup;
+    launchTemplates: aws.ec2.LaunchTemplate[];
+}
+
+export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pulumi.Resource): NodeGroups {
+    const s = args.settings;
+    const opts = { parent };
+    const role = new aws.iam.Role(
+        `${name}-node`,
+        {
+            description: `${s.name} managed node groups`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags: args.tags,
+        },
+        opts,
+    );
+    // The CNI's permissions are on its own IRSA role (addons.ts), not on every node (EKS Best Practices).
+    const attachments = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map(
+        (p) => new aws.iam.RolePolicyAttachment(`${name}-node-${p}`, { role: role.name, policyArn: managedPolicy(args.partition, p) }, opts),
+    );
+
+    const launchTemplates: aws.ec2.LaunchTemplate[] = [];
+    const group = (nodeRole: NodeRole, g: ClusterSettings["generalNodes"], extra: { userData?: string; labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[] }) => {
+        const lt = new aws.ec2.LaunchTemplate(
+            `${name}-${nodeRole}`,
+            {
+                namePrefix: `${s.name}-${nodeRole}-`,
+                description: `${s.name} ${nodeRole} nodes`,
+                updateDefaultVersion: true,
+                // IMDSv2 only, and one hop: pods cannot reach the node role's credentials; they use IRSA.
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                // With security groups in the launch template EKS adds none itself: the cluster group keeps the
+                // control plane reachable, the node group is what the data tier admits.
+                vpcSecurityGroupIds: args.securityGroupIds,
+                blockDeviceMappings: [
+                    { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+                ],
+                ...(extra.userData ? { userData: Buffer.from(extra.userData).toString("base64") } : {}),
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
+                    { resourceType: "volume", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
+                ],
+                tags: args.tags,
+            },
+            opts,
+        );
+        launchTemplates.push(lt);
+        return new aws.eks.NodeGroup(
+            `${name}-${nodeRole}`,
+            {
+                clusterName: args.clusterName,
+                // A prefix: a replacement node group is created before the old one is deleted.
+                nodeGroupNamePrefix: `${s.name}-${nodeRole}-`,
+                nodeRoleArn: role.arn,
+                // Private subnets in every AZ: EKS spreads the group's instances over them.
+                subnetIds: args.privateSubnetIds,
+                version: s.kubernetesVersion,
+                amiType: amiTypeFor(g.instanceType),
+                capacityType: "ON_DEMAND",
+                instanceTypes: [g.instanceType],
+                scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+                updateConfig: { maxUnavailable: 1 },
+                launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
+                labels: extra.labels,
+                ...(extra.taints ? { taints: extra.taints } : {}),
+                tags: args.tags,
+            },
+            {
+                ...opts,
+                dependsOn: [...attachments, ...args.dependsOn],
+                // The cluster autoscaler owns the current size; Pulumi owns min and max.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            },
+        );
+    };
+
+    const general = group("general", s.generalNodes, { labels: { [NODE_ROLE_LABEL]: "general" } });
+    const executor = group("executor", s.executorNodes, {
+        userData: executorUserData(s.executorNodes.hugepages2Mi),
+        labels: { ...EXECUTOR_NODES.labels },
+        taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
+    });
+    return { role, general, executor, launchTemplates };
+}

@@ -1,0 +1,131 @@
+// Daily backups as CronJobs (the seed's backup script): pg_dump and the InfluxDB backup each write into a
+// scratch volume, then the AWS CLI uploads to s3://<backups bucket>/<YYYY-MM-DD>/ . Retention is the bucket's
+// lifecycle rule, not `find -delete`. Credentials: IRSA in production (no keys), the local store's key in dev.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
+
+/** Writes /backup/out/<date>/... and /backup/out/PREFIX. Pure, for tests. */
+export function pgDumpScript(): string {
+    return [
+        "set -eu",
+        'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
+        'mkdir -p "/backup/out/$day"',
+        // Custom format: compressed, restorable table by table with pg_restore.
+        'pg_dump --format=custom --no-owner --no-privileges --file="/backup/out/$day/postgres_${PGDATABASE}_${stamp}.dump"',
+        'pg_restore --list "/backup/out/$day/postgres_${PGDATABASE}_${stamp}.dump" >/dev/null',
+        'echo "$day" > /backup/out/PREFIX',
+    ].join("\n");
+}
+
+/**
+ * influx backup needs an operator token. In dev that is the token the server was set up with (INFLUX_TOKEN).
+ * Timestream for InfluxDB issues no token through its API, so in prod the job signs in with the admin user,
+ * creates an operator token for this run only and deletes it on exit.
+ */
+export function influxBackupScript(): string {
+    return [
+        "set -eu",
+        'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
+        'dir="/backup/out/$day/influxdb_${stamp}"',
+        'export INFLUX_CONFIGS_PATH=/tmp/influx-configs',
+        'if [ -z "${INFLUX_TOKEN:-}" ]; then',
+        '  influx config create --config-name backup --host-url "$INFLUX_HOST" --org "$INFLUX_ORG" --username-password "$INFLUX_USERNAME:$INFLUX_PASSWORD" --active >/dev/null',
+        '  auth=$(influx auth create --operator --description "backup-${stamp}" --json)',
+        // First "id" is the authorization's own (permissions come later); works for indented or compact JSON.
+        '  id=$(printf "%s" "$auth" | grep -o \'"id": *"[^"]*"\' | head -n 1 | sed \'s/.*"\\([^"]*\\)"$/\\1/\')',
+        '  INFLUX_TOKEN=$(printf "%s" "$auth" | grep -o \'"token": *"[^"]*"\' | head -n 1 | sed \'s/.*"\\([^"]*\\)"$/\\1/\')',
+        '  [ -n "$id" ] && [ -n "$INFLUX_TOKEN" ] || { echo "could not create a backup token" >&2; exit 1; }',
+        '  export INFLUX_TOKEN',
+        '  trap \'influx auth delete --id "$id" >/dev/null\' EXIT',
+        "fi",
+        'mkdir -p "/backup/out/$day"',
+        'influx backup --host "$INFLUX_HOST" "$dir"',
+        'echo "$day" > /backup/out/PREFIX',
+    ].join("\n");
+}
+
+/** Upload everything under /backup/out/<day>/ to the bucket under <day>/. */
+export function uploadScript(): string {
+    return [
+        "set -eu",
+        AWS_CLI_PATH_STYLE,
+        "day=$(cat /backup/out/PREFIX)",
+        'aws s3 cp --recursive --only-show-errors "/backup/out/$day/" "s3://${S3_BACKUPS_BUCKET}/$day/"',
+        'echo "uploaded to s3://${S3_BACKUPS_BUCKET}/$day/"',
+    ].join("\n");
+}
+
+export interface BackupJobsArgs {
+    namespace: string;
+    schedule: string;
+    images: { postgres: string; influxdb: string; awsCli: string };
+    jobsSecretName: pulumi.Input<string>;
+    serviceAccountName?: string;
+    /** Size of the scratch volume a dump is written to before upload. */
+    scratchSize: string;
+}
+
+export function createBackupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceOptions): { postgres: k8s.batch.v1.CronJob; influxdb: k8s.batch.v1.CronJob } {
+    const env = [{ secretRef: { name: a.jobsSecretName } }];
+    const common = [
+        { name: "HOME", value: "/tmp" },
+        { name: "TZ", value: "UTC" },
+    ];
+    const mounts = [
+        { name: "backup", mountPath: "/backup" },
+        { name: "tmp", mountPath: "/tmp" },
+    ];
+    const volumes = [{ name: "backup", emptyDir: { sizeLimit: a.scratchSize } }, ...scratchVolumes(["tmp"])];
+    const upload = jobContainer({ name: "upload", image: a.images.awsCli, command: ["sh", "-c", uploadScript()], envFrom: env, env: common, volumeMounts: mounts });
+
+    const cron = (name: string, dump: k8s.types.input.core.v1.Container, delayMinutes: number) => {
+        const labels = dataLabels(name, "backup");
+        return new k8s.batch.v1.CronJob(
+            `data-${name}`,
+            {
+                metadata: { name, namespace: a.namespace, labels },
+                spec: {
+                    schedule: delayMinutes === 0 ? a.schedule : shiftMinutes(a.schedule, delayMinutes),
+                    timeZone: "Etc/UTC",
+                    concurrencyPolicy: "Forbid",
+                    startingDeadlineSeconds: 3600,
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 5,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 2,
+                            activeDeadlineSeconds: 4 * 3600,
+                            template: {
+                                metadata: { labels: { ...labels, ...DATA_JOB_LABEL } },
+                                // The dump runs first (init container); the upload runs only if it succeeded.
+                                spec: jobPodSpec({ serviceAccountName: a.serviceAccountName, initContainers: [dump], containers: [upload], volumes }),
+                            },
+                        },
+                    },
+                },
+            },
+            opts,
+        );
+    };
+    const resources = { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } };
+    return {
+        postgres: cron(
+            "postgres-backup",
+            jobContainer({ name: "pg-dump", image: a.images.postgres, command: ["sh", "-c", pgDumpScript()], envFrom: env, env: common, volumeMounts: mounts, resources }),
+            0,
+        ),
+        influxdb: cron(
+            "influxdb-backup",
+            jobContainer({ name: "influx-backup", image: a.images.influxdb, command: ["sh", "-c", influxBackupScript()], envFrom: env, env: common, volumeMounts: mounts, resources }),
+            30,
+        ),
+    };
+}
+
+/** "0 2 * * *" shifted by 30 minutes -> "30 2 * * *": the two backups do not start together. */
+export function shiftMinutes(schedule: string, minutes: number): string {
+    const [min, ...rest] = schedule.split(/\s+/);
+    if (!/^[0-9]+$/.test(min)) return schedule;
+    return [String((Number(min) + minutes) % 60), ...rest].join(" ");
+}

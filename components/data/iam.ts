@@ -1,0 +1,72 @@
+// IAM roles for Kubernetes ServiceAccounts (IRSA): the data Jobs get write access to the backups bucket only,
+// through a role that only their ServiceAccount can assume. No static AWS keys anywhere in production.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** Trust policy: only `system:serviceaccount:<ns>:<sa>` presenting a token for sts.amazonaws.com. */
+export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, serviceAccount: string): string {
+    const issuer = oidcProviderUrl.replace(/^https:\/\//, "");
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                        [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                    },
+                },
+            },
+        ],
+    });
+}
+
+/**
+ * Backups: list, read and write objects of one bucket, with its KMS key. No delete: a compromised Job cannot
+ * erase history; old backups go only through the bucket's lifecycle rule.
+ */
+export function backupsAccessPolicy(bucketArn: string, kmsKeyArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ListBackups", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [bucketArn] },
+            {
+                Sid: "ReadWriteBackups",
+                Effect: "Allow",
+                Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: [`${bucketArn}/*`],
+            },
+            { Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [kmsKeyArn] },
+        ],
+    });
+}
+
+export interface IrsaRoleArgs {
+    name: string;
+    oidcProviderArn: pulumi.Input<string>;
+    oidcProviderUrl: pulumi.Input<string>;
+    namespace: string;
+    serviceAccount: string;
+    policy: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+export function createIrsaRole(a: IrsaRoleArgs, parent: pulumi.Resource): aws.iam.Role {
+    const role = new aws.iam.Role(
+        a.name,
+        {
+            description: `IRSA role of ${a.namespace}/${a.serviceAccount}`,
+            assumeRolePolicy: pulumi
+                .all([a.oidcProviderArn, a.oidcProviderUrl])
+                .apply(([arn, url]) => irsaTrustPolicy(arn, url, a.namespace, a.serviceAccount)),
+            maxSessionDuration: 3600,
+            tags: a.tags,
+        },
+        { parent },
+    );
+    new aws.iam.RolePolicy(a.name, { role: role.id, policy: a.policy }, { parent: role });
+    return role;
+}

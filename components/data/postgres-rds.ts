@@ -1,0 +1,131 @@
+// Production PostgreSQL: RDS Multi-AZ primary plus read replicas in distinct AZs, the seed's tuning in a
+// parameter group, gp3 storage encrypted with the data tier's KMS key, private, 5432 from the nodes only.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { DataSettings } from "../../settings/schema";
+import type { ClusterNetwork } from "../cluster";
+import { DATA_PORTS } from "../shared/conventions";
+import { DB, postgresMajor } from "./common";
+import { rdsTuningParameters } from "./postgres-tuning";
+
+export interface RdsPostgresArgs {
+    prefix: string;
+    settings: DataSettings["postgres"];
+    network: ClusterNetwork;
+    securityGroupId: pulumi.Input<string>;
+    kmsKeyArn: pulumi.Input<string>;
+    /** Availability zones of the private subnets; replica i goes to zone i (the primary's standby picks its own). */
+    availabilityZones: pulumi.Input<string[]>;
+    password: pulumi.Output<string>;
+    tags: Record<string, string>;
+}
+
+export interface RdsPostgres {
+    primary: aws.rds.Instance;
+    replicas: aws.rds.Instance[];
+    host: pulumi.Output<string>;
+    readerHosts: pulumi.Output<string[]>;
+}
+
+export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): RdsPostgres {
+    const s = a.settings;
+    const major = postgresMajor(s.engineVersion);
+    const stateful = { parent, protect: true };
+
+    const subnets = new aws.rds.SubnetGroup(
+        `${a.prefix}-postgres`,
+        { description: "DeepAlpha PostgreSQL: the VPC's private subnets", subnetIds: a.network.privateSubnetIds, tags: a.tags },
+        { parent },
+    );
+    const params = new aws.rds.ParameterGroup(
+        `${a.prefix}-postgres${major}`,
+        {
+            family: `postgres${major}`,
+            description: "DeepAlpha: the seed's PostgreSQL tuning in RDS units, TLS only",
+            parameters: rdsTuningParameters(),
+            tags: a.tags,
+        },
+        // A new family (major upgrade) creates the new group before the old one goes.
+        { parent },
+    );
+
+    const identifier = `${a.prefix}-postgres`;
+    const common = {
+        engine: "postgres",
+        engineVersion: s.engineVersion,
+        instanceClass: s.instanceClass,
+        storageType: "gp3",
+        storageEncrypted: true,
+        parameterGroupName: params.name,
+        vpcSecurityGroupIds: [a.securityGroupId],
+        publiclyAccessible: false,
+        port: DATA_PORTS.postgres,
+        deletionProtection: true,
+        // Minor upgrades go through engineVersion in the stack config: a silent AWS upgrade would make
+        // the next preview try to "downgrade" the instance.
+        autoMinorVersionUpgrade: false,
+        // Changes wait for the maintenance window instead of restarting a trading database mid-session.
+        applyImmediately: false,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: a.kmsKeyArn,
+        performanceInsightsRetentionPeriod: 7,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        copyTagsToSnapshot: true,
+        tags: a.tags,
+    };
+
+    const primary = new aws.rds.Instance(
+        identifier,
+        {
+            ...common,
+            identifier,
+            kmsKeyId: a.kmsKeyArn,
+            dbName: DB.name,
+            username: DB.user,
+            // A password from @pulumi/random (not manageMasterUserPassword): the app's connection Secret needs it,
+            // and a Secrets-Manager-rotated password would silently go stale in that Secret.
+            password: a.password,
+            multiAz: true,
+            dbSubnetGroupName: subnets.name,
+            allocatedStorage: s.allocatedStorageGb,
+            maxAllocatedStorage: s.maxAllocatedStorageGb,
+            backupRetentionPeriod: s.backupRetentionDays,
+            backupWindow: "01:00-01:30",
+            maintenanceWindow: "sun:03:00-sun:04:00",
+            skipFinalSnapshot: false,
+            // Stable name (no timestamp): a final snapshot is taken once, when the instance is deliberately deleted.
+            finalSnapshotIdentifier: `${identifier}-final`,
+            deleteAutomatedBackups: false,
+        },
+        stateful,
+    );
+
+    const replicas: aws.rds.Instance[] = [];
+    for (let i = 0; i < s.readReplicas; i++) {
+        const id = `${identifier}-replica-${i + 1}`;
+        replicas.push(
+            new aws.rds.Instance(
+                id,
+                {
+                    ...common,
+                    identifier: id,
+                    // Same region: the source's identifier. Subnet group, storage size and KMS key follow the source
+                    // (RDS encrypts a same-region replica with the source's key and takes no other).
+                    replicateSourceDb: primary.identifier,
+                    availabilityZone: pulumi.output(a.availabilityZones).apply((zones) => zones[i % zones.length]),
+                    maxAllocatedStorage: s.maxAllocatedStorageGb,
+                    // RDS takes no final snapshot of a read replica; the primary's backups cover its data.
+                    skipFinalSnapshot: true,
+                },
+                stateful,
+            ),
+        );
+    }
+
+    return {
+        primary,
+        replicas,
+        host: primary.address,
+        readerHosts: pulumi.all(replicas.map((r) => r.address)),
+    };
+}

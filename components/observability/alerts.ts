@@ -1,0 +1,114 @@
+// Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
+// the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
+import { NAMESPACES } from "../shared/conventions";
+import { SCRAPE_JOBS } from "./scrape";
+
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: { severity: "critical" | "warning" };
+    annotations: { summary: string; description: string };
+}
+
+export interface RuleGroup {
+    name: string;
+    rules: AlertRule[];
+}
+
+export interface AlertOptions {
+    /** Order execution latency p95 threshold, seconds (settings.observability.orderLatencyP95Seconds). */
+    orderLatencyP95Seconds: number;
+}
+
+/** The seed's WebSocket pods hold 10K connections each; alert at 80 %. */
+export const WEBSOCKET_CONNECTIONS_PER_POD = 10000;
+export const WEBSOCKET_ALERT_RATIO = 0.8;
+/** A daily backup that has not succeeded for 26 h missed a run (24 h) plus slack for a slow dump. */
+export const BACKUP_MAX_AGE_SECONDS = 26 * 3600;
+/** Let's Encrypt renews 30 days ahead: under 14 days left means renewal has been failing for two weeks. */
+export const CERT_EXPIRY_WARNING_DAYS = 14;
+/** API 5xx ratio above which the API is considered failing. */
+export const API_ERROR_RATIO = 0.05;
+/** Streaming replication lag on the primary, bytes (100 MiB). */
+export const PG_REPLICATION_LAG_BYTES = 100 * 1024 * 1024;
+
+/** Backups run as CronJobs of the data tier, in the data namespace (dev) or the app namespace (prod). */
+const BACKUP_SELECTOR = `namespace=~"${NAMESPACES.data}|${NAMESPACES.app}",cronjob=~".*backup.*"`;
+const BACKUP_JOB_SELECTOR = `namespace=~"${NAMESPACES.data}|${NAMESPACES.app}",job_name=~".*backup.*"`;
+
+export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
+    const j = SCRAPE_JOBS;
+    const rule = (
+        alert: string,
+        expr: string,
+        forDuration: string,
+        severity: "critical" | "warning",
+        summary: string,
+        description: string,
+    ): AlertRule => ({ alert, expr, for: forDuration, labels: { severity }, annotations: { summary, description } });
+    return [
+        {
+            name: "deepalpha.application",
+            rules: [
+                rule("DeepAlphaApiDown", `up{job="${j.api}"} == 0`, "1m", "critical",
+                    "DeepAlpha API target {{ $labels.pod }} is down",
+                    "Prometheus cannot scrape the API pod {{ $labels.pod }} for over a minute."),
+                rule("DeepAlphaApiAbsent", `absent(up{job="${j.api}"})`, "2m", "critical",
+                    "No DeepAlpha API target is being scraped",
+                    "Every API pod is gone or no longer discovered."),
+                rule("DeepAlphaApiErrorRateHigh",
+                    `sum(rate(http_requests_total{job="${j.api}",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="${j.api}"}[5m])) > ${API_ERROR_RATIO}`,
+                    "5m", "critical",
+                    "DeepAlpha API error rate is {{ $value | humanizePercentage }}",
+                    `More than ${API_ERROR_RATIO * 100} % of API requests returned 5xx over 5 minutes.`),
+                rule("DeepAlphaOrderLatencyHigh",
+                    `histogram_quantile(0.95, sum(rate(order_latency_seconds_bucket[5m])) by (le)) > ${o.orderLatencyP95Seconds}`,
+                    "5m", "critical",
+                    "Order execution latency p95 is {{ $value | humanizeDuration }}",
+                    `p95 order execution latency has been above ${o.orderLatencyP95Seconds}s for 5 minutes.`),
+                rule("DeepAlphaWebSocketConnectionsHigh",
+                    `websocket_connections_current{job="${j.websocket}"} > ${WEBSOCKET_ALERT_RATIO} * ${WEBSOCKET_CONNECTIONS_PER_POD}`,
+                    "5m", "warning",
+                    "WebSocket pod {{ $labels.pod }} holds {{ $value }} connections",
+                    `Above ${WEBSOCKET_ALERT_RATIO * 100} % of the ${WEBSOCKET_CONNECTIONS_PER_POD} connections one pod is sized for: scale out.`),
+                rule("DeepAlphaExecutorDown", `up{job="${j.executor}"} == 0 or absent(up{job="${j.executor}"})`, "1m", "critical",
+                    "Order executor is down",
+                    "An executor pod cannot be scraped, or none is running: orders are not being executed."),
+            ],
+        },
+        {
+            name: "deepalpha.data",
+            rules: [
+                rule("PostgresReplicationLagHigh",
+                    `max by (instance, application_name) (pg_stat_replication_pg_wal_lsn_diff{job="${j.postgres}"}) > ${PG_REPLICATION_LAG_BYTES}`,
+                    "5m", "warning",
+                    "PostgreSQL replica {{ $labels.application_name }} lags {{ $value | humanize1024 }}B behind the primary",
+                    "Streaming replication lag reported by the primary's pg_stat_replication exceeded 100 MiB for 5 minutes."),
+                rule("PostgresExporterDown", `up{job="${j.postgres}"} == 0 or pg_up{job="${j.postgres}"} == 0`, "2m", "critical",
+                    "PostgreSQL is unreachable from its exporter", "pg_up or the exporter target is down."),
+                rule("RedisDown", `redis_up{job="${j.redis}"} == 0 or up{job="${j.redis}"} == 0 or absent(redis_up{job="${j.redis}"})`, "1m", "critical",
+                    "Redis is down", "The Redis exporter cannot reach Redis (or is not running)."),
+                rule("BackupJobFailed", `kube_job_status_failed{${BACKUP_JOB_SELECTOR}} > 0`, "0m", "critical",
+                    "Backup job {{ $labels.namespace }}/{{ $labels.job_name }} failed", "A backup CronJob run failed; check its pod logs."),
+                rule("BackupNotSuccessfulRecently",
+                    `time() - kube_cronjob_status_last_successful_time{${BACKUP_SELECTOR}} > ${BACKUP_MAX_AGE_SECONDS}` +
+                        ` or (time() - kube_cronjob_created{${BACKUP_SELECTOR}} > ${BACKUP_MAX_AGE_SECONDS}` +
+                        ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${BACKUP_SELECTOR}})`,
+                    "0m", "critical",
+                    "Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
+                    "No successful run in 26 hours (or never since it was created 26 hours ago)."),
+            ],
+        },
+        {
+            name: "deepalpha.certificates",
+            rules: [
+                rule("CertificateExpiringSoon",
+                    `certmanager_certificate_expiration_timestamp_seconds - time() < ${CERT_EXPIRY_WARNING_DAYS} * 86400`,
+                    "1h", "warning",
+                    "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}",
+                    "cert-manager has not renewed it although renewal starts 30 days ahead."),
+            ],
+        },
+    ];
+}

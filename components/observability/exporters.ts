@@ -1,0 +1,56 @@
+// PostgreSQL and Redis exporters (upstream prometheus-community charts) pointed at the data tier of the
+// profile: the in-cluster StatefulSets in dev, RDS and ElastiCache (TLS) in prod. Credentials come from a
+// Secret in the monitoring namespace (secretKeyRef in the pod), never from Helm values.
+import type * as pulumi from "@pulumi/pulumi";
+import type { Profile } from "../../settings/schema";
+import { DATA_PORTS } from "../shared/conventions";
+import { EXPORTERS } from "./scrape";
+
+export const EXPORTER_SECRET = "deepalpha-exporter-credentials";
+export const EXPORTER_SECRET_KEYS = { postgresUser: "postgres-user", postgresPassword: "postgres-password", redisPassword: "redis-password" } as const;
+
+/** What the data tier hands the exporters (secret Outputs; the Secret is created here). */
+export interface ExporterCredentials {
+    /** PostgreSQL role the exporter logs in as (the pg_monitor role is enough). */
+    postgresUser: pulumi.Input<string>;
+    postgresPassword: pulumi.Input<string>;
+    /** Redis AUTH password (ElastiCache auth token in prod). */
+    redisPassword: pulumi.Input<string>;
+}
+
+/** Restricted pod settings (the charts' defaults for redis-exporter are empty). */
+const podSecurity = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } };
+const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } };
+
+export function postgresExporterValues(profile: Profile, host: string, database = "deepalpha"): Record<string, unknown> {
+    return {
+        fullnameOverride: EXPORTERS.postgres.release,
+        config: {
+            datasource: {
+                host,
+                port: String(DATA_PORTS.postgres),
+                database,
+                // RDS enforces TLS in prod (rds.force_ssl); the in-cluster dev database has no certificate.
+                sslmode: profile === "production" ? "require" : "disable",
+                userSecret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.postgresUser },
+                passwordSecret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.postgresPassword },
+            },
+        },
+        podSecurityContext: podSecurity,
+        securityContext: containerSecurity,
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+    };
+}
+
+export function redisExporterValues(profile: Profile, host: string, tls = profile === "production"): Record<string, unknown> {
+    // ElastiCache has in-transit encryption on in prod: rediss:// (Amazon's CA is in the image's trust store).
+    const scheme = tls ? "rediss" : "redis";
+    return {
+        fullnameOverride: EXPORTERS.redis.release,
+        redisAddress: `${scheme}://${host}:${DATA_PORTS.redis}`,
+        auth: { enabled: true, secret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.redisPassword } },
+        podSecurityContext: podSecurity,
+        securityContext: containerSecurity,
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+    };
+}

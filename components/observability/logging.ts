@@ -1,0 +1,126 @@
+// Logs: the seed's ELK as EFK on Elastic Cloud on Kubernetes. Fluent Bit (DaemonSet) ships container logs
+// into an ECK-managed Elasticsearch; Kibana reads it. Chosen over Amazon OpenSearch because the same
+// in-cluster stack runs in both profiles (dev turns it on with one setting), ECK manages TLS and the
+// `elastic` user's password itself (no credential ever passes through Pulumi or Helm values), and the
+// same cluster is Jaeger's durable trace store in prod.
+import type { Profile } from "../../settings/schema";
+import { NAMESPACES, PROD_STORAGE_CLASS } from "../shared/conventions";
+import { ELASTIC_STACK_VERSION } from "./charts";
+import type { ElasticsearchConnection } from "./tracing";
+
+export const ES_NAME = "deepalpha";
+export const KIBANA_NAME = "deepalpha";
+export const ECK_RELEASE = "eck-operator";
+export const FLUENT_BIT_RELEASE = "fluent-bit";
+
+/** Names ECK derives from the Elasticsearch resource's name. */
+export const ES_CONNECTION: ElasticsearchConnection = {
+    url: `https://${ES_NAME}-es-http.${NAMESPACES.monitoring}.svc:9200`,
+    username: "elastic",
+    passwordSecret: { name: `${ES_NAME}-es-elastic-user`, key: "elastic" },
+    caSecret: { name: `${ES_NAME}-es-http-certs-public`, key: "ca.crt" },
+};
+
+export function eckOperatorValues(profile: Profile): Record<string, unknown> {
+    return {
+        // Only the monitoring namespace holds Elastic resources: the operator watches nothing else.
+        managedNamespaces: [NAMESPACES.monitoring],
+        installCRDs: true,
+        resources: profile === "production"
+            ? { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } }
+            : { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    };
+}
+
+export function elasticsearchSpec(profile: Profile, storage: string): Record<string, unknown> {
+    const prod = profile === "production";
+    const memory = prod ? "4Gi" : "2Gi";
+    return {
+        version: ELASTIC_STACK_VERSION,
+        nodeSets: [
+            {
+                name: "default",
+                count: prod ? 3 : 1,
+                config: {
+                    "node.roles": ["master", "data", "ingest"],
+                    // No privileged sysctl init container: mmap off costs some performance, needs no host change.
+                    "node.store.allow_mmap": false,
+                },
+                podTemplate: {
+                    spec: {
+                        containers: [{ name: "elasticsearch", resources: { requests: { cpu: prod ? "1" : "250m", memory }, limits: { memory } } }],
+                        ...(prod
+                            ? {
+                                  topologySpreadConstraints: [
+                                      {
+                                          maxSkew: 1,
+                                          topologyKey: "topology.kubernetes.io/zone",
+                                          whenUnsatisfiable: "DoNotSchedule",
+                                          labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": ES_NAME } },
+                                      },
+                                  ],
+                              }
+                            : {}),
+                    },
+                },
+                volumeClaimTemplates: [
+                    {
+                        metadata: { name: "elasticsearch-data" },
+                        spec: {
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage } },
+                            ...(prod ? { storageClassName: PROD_STORAGE_CLASS } : {}),
+                        },
+                    },
+                ],
+            },
+        ],
+    };
+}
+
+export function kibanaSpec(profile: Profile): Record<string, unknown> {
+    return {
+        version: ELASTIC_STACK_VERSION,
+        count: profile === "production" ? 2 : 1,
+        elasticsearchRef: { name: ES_NAME },
+        podTemplate: {
+            spec: { containers: [{ name: "kibana", resources: { requests: { cpu: "100m", memory: "1Gi" }, limits: { memory: "1Gi" } } }] },
+        },
+    };
+}
+
+/** Fluent Bit: tail container logs, enrich with Kubernetes metadata, ship to Elasticsearch over TLS. */
+export function fluentBitValues(profile: Profile): Record<string, unknown> {
+    const es = ES_CONNECTION;
+    return {
+        // ES_PASSWORD comes from ECK's Secret through secretKeyRef; the config references ${ES_PASSWORD}.
+        env: [{ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.passwordSecret.name, key: es.passwordSecret.key } } }],
+        extraVolumes: [{ name: "es-ca", secret: { secretName: es.caSecret.name } }],
+        extraVolumeMounts: [{ name: "es-ca", mountPath: "/fluent-bit/es-ca", readOnly: true }],
+        resources: profile === "production"
+            ? { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } }
+            : { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+        // Tolerate every taint: the executor nodes' logs matter most.
+        tolerations: [{ operator: "Exists" }],
+        config: {
+            outputs: [
+                "[OUTPUT]",
+                "    Name es",
+                "    Match kube.*",
+                `    Host ${ES_NAME}-es-http.${NAMESPACES.monitoring}.svc`,
+                "    Port 9200",
+                `    HTTP_User ${es.username}`,
+                "    HTTP_Passwd ${ES_PASSWORD}",
+                "    tls On",
+                "    tls.verify On",
+                `    tls.ca_file /fluent-bit/es-ca/${es.caSecret.key}`,
+                "    Logstash_Format On",
+                "    Logstash_Prefix deepalpha",
+                "    Suppress_Type_Name On",
+                "    Replace_Dots On",
+                "    Retry_Limit False",
+                "",
+            ].join("\n"),
+        },
+    };
+}

@@ -1,0 +1,591 @@
+// Data tier (issue 4): each test names a property a user relies on and fails if it breaks.
+import { expect } from "chai";
+import type { ProgramRun, RegisteredResource } from "./harness/run";
+import { SECRET_MASK } from "./harness/run";
+import { byType, k8sObject, one, planStack, planWith } from "./harness/stacks";
+import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "../components/shared/conventions";
+import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "../components/data/postgres-tuning";
+import { migrationSql, partitionSql } from "../components/data/schema-migration";
+import { lifecycleRules } from "../components/data/object-storage-s3";
+import { backupsAccessPolicy, irsaTrustPolicy } from "../components/data/iam";
+import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
+import { hexOf } from "./harness/mocks";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const DATA = "deepalpha:index:DataTier";
+const dataResources = (run: ProgramRun) => run.resources.filter((r) => r.urn.includes(`${DATA}$`));
+const kind = (r: RegisteredResource) => r.type.split(":")[2];
+const podSpecOf = (r: RegisteredResource): Obj | undefined => {
+    const v = r.values as Obj;
+    if (kind(r) === "CronJob") return v.spec.jobTemplate.spec.template.spec;
+    if (["StatefulSet", "Deployment", "Job"].includes(kind(r))) return v.spec.template.spec;
+    return undefined;
+};
+/** A ConfigMap by the name a pod mounts; autonamed ones are `<resource name>-<suffix>`, as the provider names them. */
+const configMapNamed = (run: ProgramRun, name: string): Obj =>
+    byType(run, "kubernetes:core/v1:ConfigMap").find((r) => (r.values as Obj).metadata.name === name || name.startsWith(`${r.name}-`))!.values as Obj;
+const containersOf = (spec: Obj): Obj[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+/** Every generated password/token (random resources), in clear: none may appear outside a Secret. */
+const generatedSecrets = (run: ProgramRun) =>
+    dataResources(run)
+        .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
+        .map((r) => r.name);
+
+async function prod() {
+    return planStack("prod");
+}
+async function dev() {
+    return planStack("dev");
+}
+
+describe("data tier, prod: RDS PostgreSQL", () => {
+    it("is a Multi-AZ, encrypted (KMS, gp3), private primary with >= 7 days of backups, deletion protection and a final snapshot", async () => {
+        const run = await prod();
+        const db = one(run, "aws:rds/instance:Instance", "deepalpha-postgres").values as Obj;
+        expect(db.engine).to.equal("postgres");
+        expect(Number(String(db.engineVersion).split(".")[0])).to.be.at.least(15);
+        expect(db.multiAz).to.equal(true);
+        expect(db.storageEncrypted).to.equal(true);
+        expect(db.storageType).to.equal("gp3");
+        const key = one(run, "aws:kms/key:Key", "deepalpha-databases");
+        expect(db.kmsKeyId).to.match(/^arn:aws:kms:/);
+        expect(one(run, "aws:rds/instance:Instance", "deepalpha-postgres").dependencies).to.include(key.urn);
+        expect(db.publiclyAccessible).to.equal(false);
+        expect(db.backupRetentionPeriod).to.be.at.least(7);
+        expect(db.deletionProtection).to.equal(true);
+        expect(db.skipFinalSnapshot).to.equal(false);
+        expect(db.finalSnapshotIdentifier).to.equal("deepalpha-postgres-final");
+    });
+
+    it("keeps the master password out of the plan (secret from @pulumi/random)", async () => {
+        const run = await prod();
+        const db = one(run, "aws:rds/instance:Instance", "deepalpha-postgres");
+        expect(db.inputs.password).to.equal(SECRET_MASK);
+        expect(db.dependencies.some((u) => u.includes("random:index/randomPassword:RandomPassword::data-postgres"))).to.equal(true);
+    });
+
+    it("has 2 read replicas of the primary, in two different AZs, private and encrypted", async () => {
+        const run = await prod();
+        const replicas = byType(run, "aws:rds/instance:Instance").filter((r) => (r.values as Obj).replicateSourceDb);
+        expect(replicas).to.have.length(2);
+        for (const r of replicas) {
+            const v = r.values as Obj;
+            expect(v.replicateSourceDb).to.equal("deepalpha-postgres");
+            expect(v.publiclyAccessible).to.equal(false);
+            expect(v.storageEncrypted).to.equal(true);
+            expect(v.deletionProtection).to.equal(true);
+        }
+        const zones = replicas.map((r) => (r.values as Obj).availabilityZone);
+        expect(new Set(zones).size, `replica zones ${zones}`).to.equal(2);
+    });
+
+    it("carries the seed's six tunings in RDS units (8 kB pages / kB) in the group every instance uses", async () => {
+        const run = await prod();
+        const pg = one(run, "aws:rds/parameterGroup:ParameterGroup", "deepalpha-postgres16").values as Obj;
+        expect(pg.family).to.equal("postgres16");
+        const params = Object.fromEntries((pg.parameters as Obj[]).map((p) => [p.name, p.value]));
+        expect(params).to.include({
+            shared_buffers: "524288", // 4GB / 8kB
+            effective_cache_size: "1572864", // 12GB / 8kB
+            maintenance_work_mem: "1048576", // 1GB in kB
+            checkpoint_completion_target: "0.9",
+            wal_buffers: "8192", // 64MB / 8kB
+            default_statistics_target: "100",
+        });
+        const statics = (pg.parameters as Obj[]).filter((p) => p.applyMethod === "pending-reboot").map((p) => p.name);
+        expect(statics.sort()).to.deep.equal(["shared_buffers", "wal_buffers"]);
+        for (const db of byType(run, "aws:rds/instance:Instance")) {
+            expect((db.values as Obj).parameterGroupName, db.name).to.match(/^deepalpha-postgres16-/);
+        }
+    });
+
+    it("converts memory settings exactly and refuses values that do not divide", () => {
+        expect(memoryInUnits("4GB", 8)).to.equal("524288");
+        expect(memoryInUnits("64MB", 8)).to.equal("8192");
+        expect(memoryInUnits("1GB", 1)).to.equal("1048576");
+        expect(() => memoryInUnits("3kB", 8)).to.throw(/whole number/);
+        expect(rdsTuningParameters().map((p) => p.name)).to.include.members(Object.keys(SEED_TUNING));
+    });
+});
+
+describe("data tier, prod: ElastiCache Redis", () => {
+    it("is 1 primary + 2 replicas, Multi-AZ with automatic failover, encrypted at rest (KMS) and in transit, AUTH token secret, snapshots >= 7 days", async () => {
+        const run = await prod();
+        const rg = one(run, "aws:elasticache/replicationGroup:ReplicationGroup", "deepalpha-redis");
+        const v = rg.values as Obj;
+        expect(v.numCacheClusters).to.equal(3);
+        expect(v.automaticFailoverEnabled).to.equal(true);
+        expect(v.multiAzEnabled).to.equal(true);
+        expect(v.atRestEncryptionEnabled).to.equal(true);
+        expect(v.kmsKeyId).to.match(/^arn:aws:kms:/);
+        expect(v.transitEncryptionEnabled).to.equal(true);
+        expect(v.transitEncryptionMode).to.equal("required");
+        expect(rg.inputs.authToken).to.equal(SECRET_MASK);
+        expect(v.snapshotRetentionLimit).to.be.at.least(7);
+        expect(new Set(v.preferredCacheClusterAzs as string[]).size).to.equal(3);
+    });
+});
+
+describe("data tier, prod: InfluxDB", () => {
+    it("is Timestream for InfluxDB with a Multi-AZ standby (primary + secondary), private, in two or more subnets", async () => {
+        const run = await prod();
+        const db = one(run, "aws:timestreaminfluxdb/dbInstance:DbInstance", "deepalpha-influxdb");
+        const v = db.values as Obj;
+        expect(v.deploymentType).to.equal("WITH_MULTIAZ_STANDBY");
+        expect(v.publiclyAccessible).to.equal(false);
+        expect((v.vpcSubnetIds as string[]).length).to.be.at.least(2);
+        expect(db.inputs.password).to.equal(SECRET_MASK);
+    });
+});
+
+describe("data tier, prod: S3 buckets", () => {
+    for (const kindName of ["backups", "files"]) {
+        it(`${kindName}: versioned, SSE-KMS, all public access blocked, TLS-only policy`, async () => {
+            const run = await prod();
+            const bucket = one(run, "aws:s3/bucket:Bucket", `deepalpha-${kindName}`);
+            const sub = (type: string) => {
+                const r = byType(run, type).filter((x) => x.parent === bucket.urn);
+                expect(r, type).to.have.length(1);
+                return r[0].values as Obj;
+            };
+            expect(sub("aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration.status).to.equal("Enabled");
+            const sse = sub("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").rules[0];
+            expect(sse.applyServerSideEncryptionByDefault.sseAlgorithm).to.equal("aws:kms");
+            expect(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
+            expect(sub("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")).to.include({
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            });
+            const policy = JSON.parse(sub("aws:s3/bucketPolicy:BucketPolicy").policy);
+            const deny = policy.Statement.find((s: Obj) => s.Effect === "Deny");
+            expect(deny.Condition.Bool["aws:SecureTransport"]).to.equal("false");
+            expect(deny.Action).to.equal("s3:*");
+        });
+    }
+
+    it("expires backups after the retention setting (seed: 7 days), a setting that reaches the lifecycle rule", async () => {
+        const rules = (run: ProgramRun) => {
+            const bucket = one(run, "aws:s3/bucket:Bucket", "deepalpha-backups");
+            const lc = byType(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.parent === bucket.urn)!;
+            return (lc.values as Obj).rules as Obj[];
+        };
+        const expire = (rs: Obj[]) => rs.find((r) => r.expiration?.days)!;
+        expect(expire(rules(await prod())).expiration.days).to.equal(7);
+        expect(expire(rules(await prod())).status).to.equal("Enabled");
+        const longer = await planWith("prod", { "deepalpha:data": JSON.stringify({ objectStorage: { backupRetentionDays: 30 } }) });
+        expect(expire(rules(longer)).expiration.days).to.equal(30);
+        expect(expire(rules(longer)).noncurrentVersionExpiration.noncurrentDays).to.equal(30);
+    });
+
+    it("never expires current files, only old versions (so a deleted file can be recovered)", () => {
+        const rs = lifecycleRules("files", { backupRetentionDays: 7, filesNoncurrentVersionDays: 30, volumeSize: "1Gi" }) as Obj[];
+        expect(rs.some((r: Obj) => r.expiration?.days)).to.equal(false);
+        expect(rs.find((r: Obj) => r.noncurrentVersionExpiration)!.noncurrentVersionExpiration.noncurrentDays).to.equal(30);
+    });
+});
+
+describe("data tier, prod: protection and stability", () => {
+    const STATEFUL: [string, number][] = [
+        ["aws:rds/instance:Instance", 3],
+        ["aws:elasticache/replicationGroup:ReplicationGroup", 1],
+        ["aws:timestreaminfluxdb/dbInstance:DbInstance", 1],
+        ["aws:s3/bucket:Bucket", 2],
+        ["aws:kms/key:Key", 2],
+    ];
+    it("protects every stateful resource (databases, replicas, cache, InfluxDB, buckets, KMS keys)", async () => {
+        const run = await prod();
+        for (const [type, count] of STATEFUL) {
+            const rs = dataResources(run).filter((r) => r.type === type);
+            expect(rs, type).to.have.length(count);
+            for (const r of rs) expect(r.protect, `${type} ${r.name}`).to.equal(true);
+        }
+    });
+
+    it("gives stateful resources the same inputs on a second run (no timestamps or unkept random names)", async () => {
+        const [a, b] = [await prod(), await planWith("prod", {})];
+        for (const [type] of STATEFUL) {
+            for (const r of dataResources(a).filter((x) => x.type === type)) {
+                const twin = one(b, type, r.name);
+                expect(twin.inputs, `${type} ${r.name}`).to.deep.equal(r.inputs);
+            }
+        }
+    });
+
+    it("opens each store's security group only to the worker nodes, on the store's port only, with no egress", async () => {
+        const run = await prod();
+        const nodeSg = await nodeSecurityGroup(run);
+        for (const [store, port] of [["postgres", DATA_PORTS.postgres], ["redis", DATA_PORTS.redis], ["influxdb", DATA_PORTS.influxdb]] as const) {
+            const sg = one(run, "aws:ec2/securityGroup:SecurityGroup", `deepalpha-${store}`).values as Obj;
+            expect(sg.ingress, store).to.have.length(1);
+            const rule = sg.ingress[0];
+            expect(rule).to.include({ protocol: "tcp", fromPort: port, toPort: port });
+            expect(rule.securityGroups).to.deep.equal([nodeSg]);
+            expect(rule.cidrBlocks ?? []).to.deep.equal([]);
+            expect(rule.ipv6CidrBlocks ?? []).to.deep.equal([]);
+            expect(sg.egress).to.deep.equal([]);
+        }
+        const rds = one(run, "aws:rds/instance:Instance", "deepalpha-postgres");
+        expect(rds.dependencies).to.include(one(run, "aws:ec2/securityGroup:SecurityGroup", "deepalpha-postgres").urn);
+        const rg = one(run, "aws:elasticache/replicationGroup:ReplicationGroup", "deepalpha-redis");
+        expect(rg.dependencies).to.include(one(run, "aws:ec2/securityGroup:SecurityGroup", "deepalpha-redis").urn);
+        const ts = one(run, "aws:timestreaminfluxdb/dbInstance:DbInstance", "deepalpha-influxdb");
+        expect(ts.dependencies).to.include(one(run, "aws:ec2/securityGroup:SecurityGroup", "deepalpha-influxdb").urn);
+    });
+});
+
+/** The node security group id the cluster tier hands over, read from the SG rule that references it. */
+async function nodeSecurityGroup(run: ProgramRun): Promise<string> {
+    const ids = new Set(
+        ["postgres", "redis", "influxdb"].map((s) => ((one(run, "aws:ec2/securityGroup:SecurityGroup", `deepalpha-${s}`).values as Obj).ingress[0].securityGroups as string[])[0]),
+    );
+    expect(ids.size, "all stores trust the same node security group").to.equal(1);
+    const id = [...ids][0];
+    expect(id).to.match(/^sg-/);
+    // It is not one of the data tier's own groups.
+    const own = dataResources(run).filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup").map((r) => `sg-${hexOf(r.name)}`);
+    expect(own).to.not.include(id);
+    return id;
+}
+
+describe("data tier, prod: backup access (IRSA)", () => {
+    it("lets only the Jobs' ServiceAccount assume a role limited to the backups bucket, without delete", async () => {
+        const run = await prod();
+        const role = one(run, "aws:iam/role:Role", "deepalpha-data-jobs");
+        const trust = JSON.parse((role.values as Obj).assumeRolePolicy);
+        const cond = trust.Statement[0].Condition.StringEquals;
+        const subKey = Object.keys(cond).find((k) => k.endsWith(":sub"))!;
+        expect(cond[subKey]).to.equal(`system:serviceaccount:${NAMESPACES.app}:deepalpha-data-jobs`);
+        expect(subKey).to.not.match(/^https:/);
+        expect(cond[Object.keys(cond).find((k) => k.endsWith(":aud"))!]).to.equal("sts.amazonaws.com");
+
+        const policy = JSON.parse((byType(run, "aws:iam/rolePolicy:RolePolicy").find((r) => r.parent === role.urn)!.values as Obj).policy);
+        const backups = (one(run, "aws:s3/bucket:Bucket", "deepalpha-backups").values as Obj).bucket;
+        const resources: string[] = policy.Statement.flatMap((s: Obj) => s.Resource);
+        for (const res of resources) expect(res, "no wildcard resource").to.not.equal("*");
+        const s3Resources = resources.filter((r) => r.startsWith("arn:aws:s3"));
+        for (const res of s3Resources) expect(res.startsWith(`arn:aws:s3:::${backups}`), res).to.equal(true);
+        const actions: string[] = policy.Statement.flatMap((s: Obj) => s.Action);
+        expect(actions).to.include("s3:PutObject");
+        expect(actions.filter((a) => /Delete/.test(a))).to.deep.equal([]);
+
+        const saRes = k8sObject(run, "ServiceAccount", "deepalpha-data-jobs", NAMESPACES.app);
+        expect((saRes.values as Obj).metadata.annotations["eks.amazonaws.com/role-arn"]).to.match(/^arn:aws:iam::[0-9]{12}:role\//);
+        expect(saRes.dependencies, "the annotation is this role's ARN").to.include(role.urn);
+        for (const name of ["postgres-backup", "influxdb-backup", "trades-partitions"]) {
+            const cj = k8sObject(run, "CronJob", name, NAMESPACES.app);
+            expect(podSpecOf(cj)!.serviceAccountName, name).to.equal("deepalpha-data-jobs");
+        }
+    });
+
+    it("builds the trust and access policies from the issuer without https:// and the bucket only", () => {
+        const t = JSON.parse(irsaTrustPolicy("arn:aws:iam::1:oidc-provider/x", "https://oidc.example/id/ABC", "ns", "sa"));
+        expect(Object.keys(t.Statement[0].Condition.StringEquals)).to.deep.equal(["oidc.example/id/ABC:aud", "oidc.example/id/ABC:sub"]);
+        const p = JSON.parse(backupsAccessPolicy("arn:aws:s3:::b", "arn:aws:kms:r:1:key/k"));
+        expect(p.Statement.flatMap((s: Obj) => s.Resource)).to.deep.equal(["arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:kms:r:1:key/k"]);
+    });
+
+    it("lets the data Jobs (app namespace) reach only the VPC on 5432/8086 and HTTPS", async () => {
+        const run = await prod();
+        const np = k8sObject(run, "NetworkPolicy", "data-jobs-egress", NAMESPACES.app).values as Obj;
+        expect(np.spec.podSelector.matchLabels).to.deep.equal({ "deepalpha.io/data-job": "true" });
+        expect(np.spec.policyTypes).to.deep.equal(["Egress"]);
+        const rules = np.spec.egress as Obj[];
+        const vpc = rules.find((r) => r.to[0].ipBlock.cidr === "10.40.0.0/16")!;
+        expect(vpc.ports.map((p: Obj) => p.port).sort()).to.deep.equal([DATA_PORTS.postgres, DATA_PORTS.influxdb].sort());
+        const https = rules.find((r) => r.to[0].ipBlock.cidr === "0.0.0.0/0")!;
+        expect(https.ports).to.deep.equal([{ protocol: "TCP", port: 443 }]);
+        expect(rules).to.have.length(2);
+    });
+});
+
+describe("data tier, prod: connection Secret", () => {
+    it("points the app at RDS (TLS), ElastiCache (rediss) and Timestream (https), with the bucket names", async () => {
+        const run = await prod();
+        const s = k8sObject(run, "Secret", "deepalpha-connection", NAMESPACES.app);
+        expect(s.inputs.stringData).to.equal(SECRET_MASK);
+        const d = (s.values as Obj).stringData;
+        const rds = (one(run, "aws:rds/instance:Instance", "deepalpha-postgres").values as Obj).identifier;
+        expect(d[CONNECTION_KEYS.databaseUrl]).to.match(new RegExp(`^postgresql://deepalpha:[^@]+@${rds}\\..*:5432/deepalpha\\?sslmode=require$`));
+        expect(d["database-reader-urls"].split(",")).to.have.length(2);
+        expect(d[CONNECTION_KEYS.redisUrl]).to.match(/^rediss:\/\/:[^@]+@master\.deepalpha-redis\..*:6379\/0$/);
+        expect(d["redis-tls"]).to.equal("true");
+        expect(d[CONNECTION_KEYS.influxdbUrl]).to.match(/^https:\/\/.*timestream-influxdb.*:8086$/);
+        expect(d[CONNECTION_KEYS.backupsBucket]).to.equal((one(run, "aws:s3/bucket:Bucket", "deepalpha-backups").values as Obj).bucket);
+        expect(d[CONNECTION_KEYS.filesBucket]).to.equal((one(run, "aws:s3/bucket:Bucket", "deepalpha-files").values as Obj).bucket);
+        expect(d[CONNECTION_KEYS.s3Endpoint]).to.equal("https://s3.us-west-2.amazonaws.com");
+        // IRSA, not static keys, in production.
+        expect(d).to.not.have.property("s3-access-key-id");
+    });
+});
+
+describe("data tier, dev: in-cluster stores", () => {
+    it("creates no AWS resource at all", async () => {
+        const run = await dev();
+        expect(run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.type)).to.deep.equal([]);
+    });
+
+    it("runs PostgreSQL 15, Redis 7, InfluxDB 2 and SeaweedFS as StatefulSets with volumes retained on delete and scale-down", async () => {
+        const run = await dev();
+        const images: Record<string, RegExp> = {
+            postgres: /^postgres:15\./,
+            redis: /^redis:7\./,
+            influxdb: /^influxdb:2\./,
+            seaweedfs: /^chrislusf\/seaweedfs:[0-9]/,
+        };
+        for (const [name, img] of Object.entries(images)) {
+            const sts = k8sObject(run, "StatefulSet", name, NAMESPACES.data).values as Obj;
+            expect(sts.spec.template.spec.containers[0].image, name).to.match(img);
+            expect(sts.spec.persistentVolumeClaimRetentionPolicy, name).to.deep.equal({ whenDeleted: "Retain", whenScaled: "Retain" });
+            expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, name).to.match(/Gi$/);
+            const mounts = sts.spec.template.spec.containers[0].volumeMounts.map((m: Obj) => m.name);
+            expect(mounts, name).to.include("data");
+            const svc = k8sObject(run, "Service", name, NAMESPACES.data).values as Obj;
+            expect(svc.spec.selector).to.deep.equal(sts.spec.selector.matchLabels);
+        }
+    });
+
+    it("runs Redis with AOF on (appendonly yes) from its config file, password from a mounted Secret", async () => {
+        const run = await dev();
+        const sts = k8sObject(run, "StatefulSet", "redis", NAMESPACES.data).values as Obj;
+        const c = sts.spec.template.spec.containers[0];
+        expect(c.command).to.deep.equal(["redis-server", "/etc/redis/redis.conf"]);
+        const cmName = sts.spec.template.spec.volumes.find((v: Obj) => v.name === "config").configMap.name;
+        const cm = configMapNamed(run, cmName);
+        expect(cm.data["redis.conf"]).to.match(/^appendonly yes$/m);
+        expect(cm.data["redis.conf"]).to.match(/^aclfile \/etc\/redis\/acl\/users.acl$/m);
+        const acl = sts.spec.template.spec.volumes.find((v: Obj) => v.name === "acl");
+        expect(acl.secret.secretName).to.equal("redis-credentials");
+    });
+
+    it("initialises InfluxDB 2 through DOCKER_INFLUXDB_INIT_*, password and admin token from a Secret", async () => {
+        const run = await dev();
+        const env = (k8sObject(run, "StatefulSet", "influxdb", NAMESPACES.data).values as Obj).spec.template.spec.containers[0].env as Obj[];
+        const byName = Object.fromEntries(env.map((e) => [e.name, e]));
+        expect(byName.DOCKER_INFLUXDB_INIT_MODE.value).to.equal("setup");
+        expect(byName.DOCKER_INFLUXDB_INIT_ORG.value).to.equal("deepalpha");
+        expect(byName.DOCKER_INFLUXDB_INIT_BUCKET.value).to.equal("deepalpha");
+        expect(byName.DOCKER_INFLUXDB_INIT_PASSWORD.valueFrom.secretKeyRef).to.deep.equal({ name: "influxdb-credentials", key: "password" });
+        expect(byName.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN.valueFrom.secretKeyRef).to.deep.equal({ name: "influxdb-credentials", key: "token" });
+        expect(env.map((e) => e.name)).to.not.include.members(["INFLUXDB_DB", "INFLUXDB_ADMIN_USER", "INFLUXDB_ADMIN_PASSWORD"]);
+    });
+
+    it("keeps every password in a Secret: no credential-named env has a literal value, no generated password appears outside a Secret", async () => {
+        const run = await dev();
+        const credential = /PASSWORD|SECRET|TOKEN|_KEY$|DATABASE_URL|AUTH/;
+        const workloads = dataResources(run).filter((r) => podSpecOf(r));
+        expect(workloads.length).to.be.at.least(8);
+        for (const w of workloads) {
+            for (const c of containersOf(podSpecOf(w)!)) {
+                for (const e of (c.env ?? []) as Obj[]) {
+                    if (credential.test(e.name)) expect(e.value, `${w.name}/${c.name} ${e.name}`).to.equal(undefined);
+                }
+            }
+        }
+        const pg = k8sObject(run, "StatefulSet", "postgres", NAMESPACES.data).values as Obj;
+        const pgEnv = pg.spec.template.spec.containers[0].env.find((e: Obj) => e.name === "POSTGRES_PASSWORD");
+        expect(pgEnv.valueFrom.secretKeyRef).to.deep.equal({ name: "postgres-credentials", key: "password" });
+        // The clear values of every generated password: present in Secrets only.
+        const randomNames = generatedSecrets(run);
+        expect(randomNames.length).to.be.at.least(6);
+        const secretsInClear = dataResources(run)
+            .filter((r) => r.type === "kubernetes:core/v1:Secret")
+            .flatMap((r) => Object.values(((r.values as Obj).stringData ?? {}) as Record<string, string>));
+        const pgUrl = secretsInClear.find((v) => v.startsWith("postgresql://deepalpha:"))!;
+        const pgPassword = decodeURIComponent(pgUrl.split("://deepalpha:")[1].split("@")[0]);
+        expect(pgPassword.length).to.be.at.least(10);
+        for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:") && x.type !== "kubernetes:core/v1:Secret")) {
+            expect(JSON.stringify(r.values), `${r.type} ${r.name}`).to.not.include(pgPassword);
+        }
+    });
+
+    it("lets each store accept only its clients on its own port (app, monitoring, data Jobs)", async () => {
+        const run = await dev();
+        const policy = (name: string) => k8sObject(run, "NetworkPolicy", name, NAMESPACES.data).values as Obj;
+        const nsOf = (peer: Obj) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"];
+        const expectations: [string, number, string[]][] = [
+            ["postgres-ingress", DATA_PORTS.postgres, [NAMESPACES.app, NAMESPACES.monitoring]],
+            ["redis-ingress", DATA_PORTS.redis, [NAMESPACES.app, NAMESPACES.monitoring]],
+            ["influxdb-ingress", DATA_PORTS.influxdb, [NAMESPACES.app, NAMESPACES.monitoring]],
+            ["seaweedfs-ingress", DATA_PORTS.s3, [NAMESPACES.app]],
+        ];
+        for (const [name, port, namespaces] of expectations) {
+            const p = policy(name);
+            expect(p.spec.policyTypes).to.deep.equal(["Ingress"]);
+            const rule = p.spec.ingress[0];
+            expect(rule.ports).to.deep.equal([{ protocol: "TCP", port }]);
+            expect(rule.from.map(nsOf).filter(Boolean)).to.deep.equal(namespaces);
+            // No rule admits everyone.
+            for (const r of p.spec.ingress as Obj[]) expect(r.from ?? [], name).to.not.be.empty;
+        }
+        const jobs = policy("data-jobs-egress");
+        expect(jobs.spec.egress.map((e: Obj) => e.ports[0].port)).to.deep.equal([DATA_PORTS.postgres, DATA_PORTS.influxdb, DATA_PORTS.s3]);
+    });
+
+    it("creates the production bucket names in the local store and expires backups there by a lifecycle rule", async () => {
+        const run = await dev();
+        const job = k8sObject(run, "Job", "object-store-buckets", NAMESPACES.data).values as Obj;
+        const script: string = job.spec.template.spec.containers[0].command[2];
+        expect(script).to.include("deepalpha-backups").and.include("deepalpha-files");
+        expect(script).to.match(/head-bucket .*\|\| aws s3api create-bucket/);
+        const lc = JSON.parse(/--lifecycle-configuration '([^']+)'/.exec(script)![1]);
+        expect(lc.Rules[0].Expiration.Days).to.equal(7);
+    });
+
+    it("hands the app a connection Secret with every CONNECTION_KEYS entry, pointing at the in-cluster Services", async () => {
+        const run = await dev();
+        const d = (k8sObject(run, "Secret", "deepalpha-connection", NAMESPACES.app).values as Obj).stringData;
+        for (const key of Object.values(CONNECTION_KEYS)) expect(d, key).to.have.property(key);
+        expect(d[CONNECTION_KEYS.databaseUrl]).to.match(/^postgresql:\/\/deepalpha:[^@]+@postgres\.deepalpha-data\.svc\.cluster\.local:5432\/deepalpha\?sslmode=disable$/);
+        expect(d[CONNECTION_KEYS.redisUrl]).to.match(/^redis:\/\/:[^@]+@redis\.deepalpha-data\.svc\.cluster\.local:6379\/0$/);
+        expect(d[CONNECTION_KEYS.influxdbUrl]).to.equal("http://influxdb.deepalpha-data.svc.cluster.local:8086");
+        expect(d[CONNECTION_KEYS.s3Endpoint]).to.equal("http://seaweedfs.deepalpha-data.svc.cluster.local:8333");
+        expect(d[CONNECTION_KEYS.backupsBucket]).to.equal("deepalpha-backups");
+        // The app's token is the server's own: the same Secret value InfluxDB was initialised with.
+        const influxSecret = (k8sObject(run, "Secret", "influxdb-credentials", NAMESPACES.data).values as Obj).stringData;
+        expect(d[CONNECTION_KEYS.influxdbToken]).to.equal(influxSecret.token);
+    });
+});
+
+for (const stack of ["dev", "prod"] as const) {
+    const jobsNs = stack === "dev" ? NAMESPACES.data : NAMESPACES.app;
+    describe(`data tier, ${stack}: schema, partitions and backups`, () => {
+        it("runs the idempotent trades migration as a Job after the database exists", async () => {
+            const run = await planStack(stack);
+            const job = k8sObject(run, "Job", "trades-migration", jobsNs);
+            const spec = podSpecOf(job)!;
+            const c = spec.containers[0];
+            expect(c.command[0]).to.equal("psql");
+            expect(c.command).to.include("--set=ON_ERROR_STOP=1");
+            expect(c.envFrom[0].secretRef.name).to.equal("deepalpha-data-jobs");
+            const cmName = spec.volumes.find((v: Obj) => v.name === "sql").configMap.name;
+            const cm = configMapNamed(run, cmName);
+            expect(cm.data["0001_trades.sql"]).to.include('PARTITION BY RANGE ("timestamp")');
+            const db = stack === "dev" ? k8sObject(run, "StatefulSet", "postgres", NAMESPACES.data) : one(run, "aws:rds/instance:Instance", "deepalpha-postgres");
+            expect(job.dependencies).to.include(db.urn);
+        });
+
+        it("creates the coming months' partitions daily, with the configured look-ahead, never two at once", async () => {
+            const run = await planStack(stack);
+            const cj = k8sObject(run, "CronJob", "trades-partitions", jobsNs).values as Obj;
+            expect(cj.spec.concurrencyPolicy).to.equal("Forbid");
+            const c = cj.spec.jobTemplate.spec.template.spec.containers[0];
+            expect(c.command).to.include("--set=months_ahead=3");
+            expect(c.command.join(" ")).to.include("/sql/partitions.sql");
+            const longer = await planWith(stack, { "deepalpha:data": JSON.stringify({ partitionMonthsAhead: 6 }) });
+            const c6 = (k8sObject(longer, "CronJob", "trades-partitions", jobsNs).values as Obj).spec.jobTemplate.spec.template.spec.containers[0];
+            expect(c6.command).to.include("--set=months_ahead=6");
+        });
+
+        it("backs up PostgreSQL (pg_dump) and InfluxDB daily into the backups bucket by date", async () => {
+            const run = await planStack(stack);
+            for (const [name, tool] of [["postgres-backup", "pg_dump --format=custom"], ["influxdb-backup", "influx backup"]]) {
+                const cj = k8sObject(run, "CronJob", name, jobsNs).values as Obj;
+                expect(cj.spec.schedule.split(" ").slice(1).join(" "), name).to.equal("2 * * *");
+                expect(cj.spec.concurrencyPolicy).to.equal("Forbid");
+                const pod = cj.spec.jobTemplate.spec.template.spec;
+                expect(pod.initContainers[0].command[2], name).to.include(tool);
+                expect(pod.containers[0].command[2]).to.include('s3://${S3_BACKUPS_BUCKET}/$day/');
+            }
+            const env = (k8sObject(run, "Secret", "deepalpha-data-jobs", jobsNs).values as Obj).stringData;
+            expect(env.S3_BACKUPS_BUCKET).to.equal(stack === "dev" ? "deepalpha-backups" : (one(run, "aws:s3/bucket:Bucket", "deepalpha-backups").values as Obj).bucket);
+            if (stack === "prod") expect(env).to.not.have.property("AWS_SECRET_ACCESS_KEY");
+            else expect(env.AWS_ENDPOINT_URL).to.equal("http://seaweedfs.deepalpha-data.svc.cluster.local:8333");
+            // Bucket names do not resolve as host names inside the cluster: path-style against a custom endpoint.
+            const upload = (k8sObject(run, "CronJob", "postgres-backup", jobsNs).values as Obj).spec.jobTemplate.spec.template.spec.containers[0].command[2];
+            expect(upload).to.include("addressing_style = path");
+        });
+
+        it("writes only schema-valid Kubernetes objects", async () => {
+            const objects = dataResources(await planStack(stack)).filter((r) => isKubernetesObject(r.type));
+            expect(objects.length).to.be.at.least(stack === "dev" ? 25 : 10);
+            const errors = objects.map(schemaErrors).filter(Boolean);
+            expect(errors, errors.join("\n")).to.deep.equal([]);
+        });
+
+        it("runs every data pod under the restricted Pod Security Standard", async () => {
+            const run = await planStack(stack);
+            const allowed = new Set(["configMap", "emptyDir", "projected", "secret", "downwardAPI", "persistentVolumeClaim", "name"]);
+            const workloads = dataResources(run).filter((r) => podSpecOf(r));
+            expect(workloads.length).to.be.at.least(stack === "dev" ? 9 : 4);
+            for (const w of workloads) {
+                const spec = podSpecOf(w)!;
+                expect(spec.securityContext.runAsNonRoot, w.name).to.equal(true);
+                expect(spec.securityContext.seccompProfile.type, w.name).to.equal("RuntimeDefault");
+                expect(spec.hostNetwork ?? false).to.equal(false);
+                for (const c of containersOf(spec)) {
+                    const sc = c.securityContext;
+                    expect(sc.allowPrivilegeEscalation, `${w.name}/${c.name}`).to.equal(false);
+                    expect(sc.privileged).to.equal(false);
+                    expect(sc.capabilities.drop).to.deep.equal(["ALL"]);
+                    expect(c.resources.limits.memory, `${w.name}/${c.name}`).to.be.a("string");
+                }
+                for (const v of (spec.volumes ?? []) as Obj[]) for (const k of Object.keys(v)) expect(allowed.has(k), `${w.name} volume ${k}`).to.equal(true);
+            }
+        });
+    });
+}
+
+describe("data tier: SQL", () => {
+    it("the migration only creates what does not exist, so it can run again", () => {
+        const sql = migrationSql();
+        const creates = sql.match(/CREATE (OR REPLACE )?(TABLE|INDEX|FUNCTION|ROLE)[^;(]*/g)!;
+        expect(creates.length).to.be.at.least(4);
+        for (const c of creates) {
+            // The dynamic partition CREATE runs only when to_regclass finds no such table; the role only WHERE NOT EXISTS.
+            const guarded = /IF NOT EXISTS|OR REPLACE|PARTITION OF public\.trades|ROLE deepalpha_exporter LOGIN PASSWORD %L/.test(c);
+            expect(guarded, c).to.equal(true);
+        }
+        expect(sql).to.match(/WHERE NOT EXISTS \(SELECT 1 FROM pg_roles/);
+        expect(sql).to.include("to_regclass");
+        expect(sql).to.include("pg_advisory_xact_lock");
+        expect(sql).to.match(/ON CONFLICT \(version\) DO NOTHING/);
+    });
+
+    it("keeps the exporter password out of the SQL (read from the environment)", () => {
+        expect(migrationSql()).to.include("\\getenv exporter_password EXPORTER_PASSWORD");
+        expect(partitionSql()).to.equal("SELECT ensure_trades_partitions(:months_ahead) AS partitions_created;\n");
+    });
+});
+
+describe("data tier, prod: the application's InfluxDB token", () => {
+    it("is written once into the connection Secret by a Job whose ServiceAccount may only get/patch that Secret", async () => {
+        const run = await prod();
+        const job = k8sObject(run, "Job", "influxdb-app-token", NAMESPACES.app);
+        const spec = podSpecOf(job)!;
+        expect(spec.serviceAccountName).to.equal("deepalpha-influxdb-token-writer");
+        const script: string = spec.containers[0].command[2];
+        expect(script).to.include(`secrets/deepalpha-connection`);
+        expect(script).to.include(`{\\"data\\":{\\"${CONNECTION_KEYS.influxdbToken}\\":`);
+        // Idempotent: a present, working token ends the Job without creating another.
+        expect(script).to.match(/application token present and valid"; exit 0/);
+        // Bucket read/write only, not an operator or all-access token.
+        expect(script).to.include('"permissions":[{"action":"read","resource":{"type":"buckets"');
+        expect(script).to.not.include("--operator");
+        const role = k8sObject(run, "Role", "deepalpha-influxdb-token-writer", NAMESPACES.app).values as Obj;
+        expect(role.rules).to.deep.equal([{ apiGroups: [""], resources: ["secrets"], resourceNames: ["deepalpha-connection"], verbs: ["get", "patch"] }]);
+        const binding = k8sObject(run, "RoleBinding", "deepalpha-influxdb-token-writer", NAMESPACES.app).values as Obj;
+        expect(binding.subjects).to.deep.equal([{ kind: "ServiceAccount", name: "deepalpha-influxdb-token-writer", namespace: NAMESPACES.app }]);
+        expect(job.dependencies).to.include(one(run, "aws:timestreaminfluxdb/dbInstance:DbInstance", "deepalpha-influxdb").urn);
+        // The data Jobs' egress policy selects it (VPC 8086 and 443 for the API server).
+        expect((job.values as Obj).spec.template.metadata.labels["deepalpha.io/data-job"]).to.equal("true");
+        // Pulumi itself never sets the key, so an update cannot wipe the token the Job wrote.
+        const d = (k8sObject(run, "Secret", "deepalpha-connection", NAMESPACES.app).values as Obj).stringData;
+        expect(d).to.not.have.property(CONNECTION_KEYS.influxdbToken);
+    });
+});
+
+describe("data tier: contract with the cluster tier", () => {
+    it("refuses the production profile without the cluster's network, naming what is missing", async () => {
+        const { DataTier } = await import("../components/data");
+        const k8s = await import("@pulumi/kubernetes");
+        const { profileDefaults } = await import("../settings/defaults");
+        const settings = (profileDefaults("production") as Obj).data;
+        const provider = new k8s.Provider("unit-no-network", { kubeconfig: "{}" });
+        expect(() => new DataTier("unit-no-network", { profile: "production", settings, provider, clusterName: "deepalpha", region: "us-west-2" })).to.throw(
+            /args\.network is missing.*vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId/,
+        );
+    });
+});
