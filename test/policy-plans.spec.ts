@@ -2,7 +2,7 @@
 // `pulumi preview --policy-pack policy --policy-pack-config policy/config.<stack>.json` would enforce),
 // every exemption in use must be one the pack honours, and `npm run plan` must report and enforce it.
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { npmPlan } from "./harness/cli";
 import { EvaluationResult, evaluatePreview, type PolicyViolation } from "../policy/offline";
 import { type PreviewDocument, toPreview } from "./harness/preview";
 import { planStack, ROOT_DIR } from "./harness/stacks";
@@ -27,17 +27,6 @@ const evaluated = async (stack: (typeof STACKS)[number]) => (await planned(stack
 
 const list = (vs: PolicyViolation[]) => vs.map((v) => `  ${v.policyName} ${v.urn}\n      ${v.message}`).join("\n");
 
-function npmPlan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
 
 describe("policy pack over the full plans", function () {
     this.timeout(120000);

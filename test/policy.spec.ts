@@ -8,6 +8,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { expect } from "chai";
+import { runScript } from "./harness/cli";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -819,21 +820,6 @@ function craftedViolations(): OfflineResource[] {
     return out;
 }
 
-function policyCheck(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register", "scripts/policy-check.ts", ...args], {
-            cwd: ROOT,
-            env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
 
 describe("policy:check (npm run --silent policy:check -- FILE [--stack dev|prod] [--json])", function () {
     this.timeout(60000);
@@ -854,7 +840,7 @@ describe("policy:check (npm run --silent policy:check -- FILE [--stack dev|prod]
         const inProcess = await evaluate(resourcesFromPreview(JSON.parse(fs.readFileSync(crafted, "utf8"))), { config: configs.prod });
         expect([...new Set(inProcess.violations.map((v) => v.policyName))].sort()).to.deep.equal(policies.map((p) => p.name).sort());
 
-        const r = await policyCheck([crafted, "--json"]);
+        const r = await runScript("policy-check.ts", [crafted, "--json"]);
         expect(r.code, r.stderr).to.equal(1);
         expect(r.stderr).to.contain("note: stack prod read from the document's URNs");
         const out = JSON.parse(r.stdout) as { stack: string; policyViolations: PolicyViolation[] };
@@ -869,7 +855,7 @@ describe("policy:check (npm run --silent policy:check -- FILE [--stack dev|prod]
 
     it("rejects a malformed file with a clear error and exit 1", async () => {
         fs.writeFileSync(malformed, '{"steps": [ {"op": "create", "newState": {"type": "kubernetes:core/v1:Pod"} ]');
-        const r = await policyCheck([malformed, "--stack", "dev"]);
+        const r = await runScript("policy-check.ts", [malformed, "--stack", "dev"]);
         expect(r.code).to.equal(1);
         expect(r.stdout).to.equal("");
         expect(r.stderr).to.match(/^error: .*malformed\.json is not JSON \(.+\): expected the document `pulumi preview --json` prints\n$/);

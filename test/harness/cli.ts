@@ -10,13 +10,9 @@ export interface CliResult {
     stderr: string;
 }
 
-export function runScript(script: string, args: string[]): Promise<CliResult> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", script), ...args], {
-            cwd: ROOT,
-            env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -24,4 +20,28 @@ export function runScript(script: string, args: string[]): Promise<CliResult> {
         child.on("error", reject);
         child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
+}
+
+/** `node -r ts-node/register scripts/<script> ...args`, as the npm scripts run it. */
+export function runScript(script: string, args: string[]): Promise<CliResult> {
+    return run(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", script), ...args], {
+        ...process.env,
+        TS_NODE_TRANSPILE_ONLY: "true",
+    });
+}
+
+const npmPlans = new Map<string, Promise<CliResult>>();
+
+/**
+ * `npm run --silent plan -- ...args`, exactly as the README gives it. A full plan costs a few seconds of
+ * CPU, so each distinct command runs once per test process and specs share the result.
+ */
+export function npmPlan(args: string[]): Promise<CliResult> {
+    const key = args.join("\u0000");
+    let p = npmPlans.get(key);
+    if (!p) {
+        p = run("npm", ["run", "--silent", "plan", "--", ...args]);
+        npmPlans.set(key, p);
+    }
+    return p;
 }
