@@ -49,7 +49,7 @@ export const clusterSchema = z
         availabilityZones: int(2, 6).describe("production: number of availability zones the VPC and node groups span"),
         natGateways: z.enum(["onePerAz", "single"]).describe("production: one NAT gateway per AZ (HA) or one shared NAT (cheaper)"),
         publicEndpointCidrs: z.array(cidr()).describe("production: CIDRs allowed to reach the public EKS API endpoint; empty turns the public endpoint off"),
-        adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { error: "expected an IAM role ARN" })).describe("production: IAM roles granted cluster-admin through EKS access entries"),
+        adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { error: "expected an IAM role ARN" })).describe("production: IAM roles granted cluster-admin through EKS access entries; leave out the role that runs pulumi up, which EKS already makes admin (a second entry for it is refused)"),
         generalNodes: z
             .object({
                 instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "expected an EC2 instance type such as m5.2xlarge" }),

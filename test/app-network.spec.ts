@@ -120,10 +120,16 @@ for (const stack of ["dev", "prod"] as const) {
             expect(p.egress).to.deep.equal([DNS, { to: data, ports: tcp(5432, 6379) }, otlp()]);
         });
 
-        it("Freqtrade: ingress only monitoring 8080; egress DNS, the API 8000, HTTPS 443 outside (the exchange)", () => {
+        it("Freqtrade: ingress only monitoring 8080; egress DNS, the API 8000, HTTPS 443 and Binance streams 9443 outside (the exchange)", () => {
             const p = policy(run, "freqtrade").spec;
             expect(p.ingress).to.deep.equal([{ from: [nsPeer("monitoring")], ports: tcp(8080) }]);
-            expect(p.egress).to.deep.equal([DNS, { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "deepalpha-api" } } }], ports: tcp(8000) }, OUTSIDE_443]);
+            expect(p.egress).to.deep.equal([
+                DNS,
+                { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "deepalpha-api" } } }], ports: tcp(8000) },
+                OUTSIDE_443,
+                // ccxt's Binance spot stream URL is wss://stream.binance.com:9443/ws (Freqtrade's exchange WebSocket).
+                { to: OUTSIDE_443.to, ports: tcp(9443) },
+            ]);
         });
 
         it("the ports each policy opens are the ports the selected containers listen on", () => {
@@ -198,6 +204,15 @@ for (const stack of ["dev", "prod"] as const) {
                 expect(allowed(run, "egress", "deepalpha-api", internet, 80)).to.equal(false);
                 expect(allowed(run, "egress", "deepalpha-api", insideVpc, 443)).to.equal(false);
                 expect(allowed(run, "egress", "deepalpha-api", { ip: "169.254.169.254" }, 80)).to.equal(false);
+            });
+
+            it("exchange streams: the Binance WebSocket URL the API is configured with is reachable; the bots reach ccxt's 9443", () => {
+                const wsUrl = new URL((k8sObject(run, "ConfigMap", "deepalpha-config", NS).values as Obj).data.BINANCE_WS_URL);
+                const port = wsUrl.port ? Number(wsUrl.port) : 443;
+                expect(allowed(run, "egress", "deepalpha-api", internet, port), `API -> ${wsUrl.href}`).to.equal(true);
+                expect(allowed(run, "egress", "freqtrade-bot-a", internet, 9443)).to.equal(true);
+                expect(allowed(run, "egress", "freqtrade-bot-a", insideVpc, 9443), "never into private ranges").to.equal(false);
+                expect(allowed(run, "egress", "deepalpha-websocket", internet, 9443)).to.equal(false);
             });
 
             it("traces: api, websocket and executor reach the OTLP collector in monitoring", () => {

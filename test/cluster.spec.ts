@@ -348,6 +348,12 @@ describe("cluster: prod gateway", () => {
         expect(v(ngf).values.nginx.replicas).to.equal(3);
         expect(v(ngf).values.nginx.pod.topologySpreadConstraints[0]).to.include({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 });
         expect(v(ngf).values.nginx.pod.topologySpreadConstraints[0].labelSelector.matchLabels).to.deep.equal({ "gateway.networking.k8s.io/gateway-name": GATEWAY.name });
+        // NGF 2.6.7's chart has no nginxGateway.podDisruptionBudget value (checked in its values.yaml and
+        // values.schema.json at v2.6.7): the key would be ignored, so the budget is our own PodDisruptionBudget.
+        expect(v(ngf).values.nginxGateway).to.not.have.property("podDisruptionBudget");
+        const pdb = v(k8sObject(run, "PodDisruptionBudget", "nginx-gateway", NAMESPACES.gateway)).spec;
+        expect(pdb.minAvailable).to.equal(1);
+        expect(pdb.selector.matchLabels).to.deep.equal({ "app.kubernetes.io/name": "nginx-gateway-fabric" });
         const cm = one(run, T.chart, "cluster-cert-manager");
         expect(v(cm)).to.include({ chart: "cert-manager", version: "v1.21.1", namespace: NAMESPACES.certManager });
         expect(v(cm).values.crds.enabled).to.equal(true);

@@ -1,5 +1,6 @@
 // Data tier (issue 4): each test names a property a user relies on and fails if it breaks.
 import { expect } from "chai";
+import { shiftMinutes } from "../components/data/backups";
 import type { ProgramRun, RegisteredResource } from "./harness/run";
 import { SECRET_MASK } from "./harness/run";
 import { byType, k8sObject, one, planStack, planWith } from "./harness/stacks";
@@ -78,6 +79,14 @@ describe("data tier, prod: RDS PostgreSQL", () => {
         }
         const zones = replicas.map((r) => (r.values as Obj).availabilityZone);
         expect(new Set(zones).size, `replica zones ${zones}`).to.equal(2);
+        // Zones come from the cluster's private subnets (the subnet group's), not from a getAvailabilityZones
+        // lookup of the data tier's own, which would also list opted-in Local Zones that have no subnet here.
+        const privateSubnets = byType(run, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"));
+        const subnetZones = privateSubnets.map((x) => (x.values as Obj).availabilityZone);
+        expect(subnetZones).to.include.members(zones);
+        for (const r of replicas) {
+            expect(r.dependencies.some((u) => privateSubnets.some((x) => x.urn === u)), `${r.name} zone from the private subnets`).to.equal(true);
+        }
     });
 
     it("carries the seed's six tunings in RDS units (8 kB pages / kB) in the group every instance uses", async () => {
@@ -124,6 +133,9 @@ describe("data tier, prod: ElastiCache Redis", () => {
         expect(rg.inputs.authToken).to.equal(SECRET_MASK);
         expect(v.snapshotRetentionLimit).to.be.at.least(7);
         expect(new Set(v.preferredCacheClusterAzs as string[]).size).to.equal(3);
+        const privateSubnets = byType(run, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"));
+        expect(privateSubnets.map((x) => (x.values as Obj).availabilityZone)).to.include.members(v.preferredCacheClusterAzs as string[]);
+        expect(rg.dependencies.some((u) => privateSubnets.some((x) => x.urn === u)), "cache zones from the private subnets").to.equal(true);
     });
 });
 
@@ -587,5 +599,14 @@ describe("data tier: contract with the cluster tier", () => {
         expect(() => new DataTier("unit-no-network", { profile: "production", settings, provider, clusterName: "deepalpha", region: "us-west-2" })).to.throw(
             /args\.network is missing.*vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId/,
         );
+    });
+});
+
+describe("data tier: backup schedules", () => {
+    it("starts the InfluxDB backup 30 minutes after PostgreSQL's, carrying into the hour", () => {
+        expect(shiftMinutes("0 2 * * *", 30)).to.equal("30 2 * * *");
+        expect(shiftMinutes("45 1 * * *", 30)).to.equal("15 2 * * *");
+        expect(shiftMinutes("45 23 * * *", 30)).to.equal("15 23 * * *"); // no day change: hour kept
+        expect(shiftMinutes("*/15 * * * *", 30)).to.equal("*/15 * * * *");
     });
 });

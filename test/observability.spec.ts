@@ -141,9 +141,11 @@ describe("observability: alert rules", () => {
         expect(by.DeepAlphaWebSocketConnectionsHigh).to.match(/websocket_connections_current\{[^}]*\} > 0\.8 \* 10000$/);
         expect(by.RedisDown).to.contain("redis_up");
         expect(by.PostgresReplicationLagHigh).to.contain("pg_stat_replication_pg_wal_lsn_diff");
-        expect(by.BackupJobFailed).to.contain("kube_job_status_failed");
+        // The Job's Failed condition, not its failed-pod count (a run that succeeds on a retry is no failure).
+        expect(by.BackupJobFailed).to.contain("kube_job_failed{").and.contain('condition="true"').and.not.contain("kube_job_status_failed");
         expect(by.BackupNotSuccessfulRecently).to.contain("kube_cronjob_status_last_successful_time").and.contain(`> ${26 * 3600}`);
-        expect(by.CertificateExpiringSoon).to.contain("certmanager_certificate_expiration_timestamp_seconds");
+        // Only cert-manager's PodMonitor job (the kubernetes-pods job scrapes the annotated controller too).
+        expect(by.CertificateExpiringSoon).to.contain('certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"}');
     });
 
     for (const stack of ["dev", "prod"] as const) {
@@ -178,9 +180,26 @@ describe("observability: scraping (seed's prometheus.yml)", () => {
                 expect(spec.selector.matchLabels).to.deep.equal(selectorFor(WORKLOADS[w].name));
                 expect(labelsFor(WORKLOADS[w].name, w)).to.include(spec.selector.matchLabels);
                 expect(spec.jobLabel).to.equal("app.kubernetes.io/name");
-                expect(spec.podMetricsEndpoints).to.deep.equal([{ port: WORKLOAD_PORTS[w], path: "/metrics", interval: "5s" }]);
+                expect(spec.podMetricsEndpoints).to.deep.equal([
+                    {
+                        port: WORKLOAD_PORTS[w],
+                        path: "/metrics",
+                        interval: "5s",
+                        // The seed's dashboard sums the request rate `by (service)`: PodMonitor targets only get a
+                        // `service` label through this relabeling (from the pod's app.kubernetes.io/name).
+                        relabelings: [{ action: "replace", sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], targetLabel: "service" }],
+                    },
+                ]);
                 expect(pm.dependencies).to.include(chart(run, "kube-prometheus-stack").urn);
             }
+        });
+
+        it(`${stack}: cert-manager's PodMonitor names the job the certificate alert selects and keeps the Certificate's namespace label`, async () => {
+            const spec = k8sObject(await planStack(stack), "PodMonitor", "cert-manager", NAMESPACES.monitoring).values.spec as Obj;
+            // jobLabel app.kubernetes.io/name on pods labelled cert-manager -> job="cert-manager".
+            expect(spec.jobLabel).to.equal("app.kubernetes.io/name");
+            expect(spec.selector.matchLabels["app.kubernetes.io/name"]).to.equal("cert-manager");
+            expect(spec.podMetricsEndpoints[0]).to.include({ port: "http-metrics", honorLabels: true });
         });
 
         it(`${stack}: Prometheus selects the program's monitors and rules, and keeps the kubernetes-pods job`, async () => {
@@ -229,6 +248,15 @@ describe("observability: kube-prometheus-stack", () => {
         expect(spec.replicas).to.equal(2);
         expect(v.alertmanager.alertmanagerSpec.replicas).to.equal(3);
         expect(v.grafana.persistence).to.include({ enabled: true, storageClassName: "gp3" });
+    });
+
+    it("Grafana on its ReadWriteOnce volume is replaced with Recreate (a rolling update would hang on Multi-Attach)", async () => {
+        for (const stack of ["dev", "prod"] as const) {
+            const g = chartValues(await planStack(stack), "kube-prometheus-stack").grafana;
+            expect(g.persistence.enabled, stack).to.equal(true);
+            expect(g.persistence.accessModes ?? ["ReadWriteOnce"], stack).to.deep.equal(["ReadWriteOnce"]);
+            expect(g.deploymentStrategy, stack).to.deep.equal({ type: "Recreate" });
+        }
     });
 
     it("dev: small requests and the dev retention, on the cluster's default StorageClass", async () => {
@@ -403,6 +431,21 @@ describe("observability: network policies of the monitoring namespace", () => {
             const toApp = (p.egress as Obj[]).find((r) => JSON.stringify(r.to) === JSON.stringify([nsPeer(NAMESPACES.app)]))!;
             expect(portsOf([toApp])).to.have.members([8000, 8001, 9100]);
             expect(portsOf(p.egress)).to.include.members([443, 10250]);
+        });
+
+        it(`${stack}: Prometheus reaches the gateway's annotated NGF pods on 9113 (the kubernetes-pods job finds them), which the gateway namespace admits`, async () => {
+            const run = await planStack(stack);
+            const p = policy(run, "prometheus-scrape-egress");
+            const toGateway = (p.egress as Obj[]).find((r) => JSON.stringify(r.to) === JSON.stringify([nsPeer(NAMESPACES.gateway)]));
+            expect(toGateway, "egress rule to the gateway namespace").to.not.equal(undefined);
+            expect(portsOf([toGateway!])).to.deep.equal([9113]);
+            // The other side: the cluster tier's gateway policies let monitoring in on that same port.
+            const gatewayIngress = byType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+                .map((r) => r.values as Obj)
+                .filter((n) => n.metadata?.namespace === NAMESPACES.gateway)
+                .flatMap((n) => (n.spec.ingress ?? []) as Obj[])
+                .filter((r) => JSON.stringify(r.from ?? []).includes(`"${NAMESPACES.monitoring}"`));
+            expect(portsOf(gatewayIngress)).to.include(9113);
         });
 
         it(`${stack}: Jaeger accepts OTLP 4317/4318 and 14268 from the app namespace only`, async () => {

@@ -7,7 +7,7 @@
 //              freqtrade:8000                         (dev: S3-compatible store 8333), HTTPS 443 outside, OTLP
 //   websocket  gateway:8001, monitoring:8001          DNS, Redis 6379, OTLP
 //   executor   monitoring:9100                        DNS, PostgreSQL 5432, Redis 6379, OTLP
-//   freqtrade  monitoring:8080                        DNS, API 8000, HTTPS 443 outside (the exchange)
+//   freqtrade  monitoring:8080                        DNS, API 8000, HTTPS 443 and Binance streams 9443 outside
 //
 // Data stores: by the VPC's private range in prod (RDS, ElastiCache, Timestream live outside the cluster),
 // by the data namespace in dev. "Outside" is 0.0.0.0/0 minus the private ranges, so 443 never reaches
@@ -36,6 +36,14 @@ export const DNS_RULE: Rule = {
 };
 
 export const OUTSIDE_HTTPS: Rule = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: tcp(HTTPS) };
+
+/**
+ * Binance's market-data WebSocket port. Freqtrade follows candles over ccxt's WebSocket client (on by default for
+ * Binance), whose spot stream URL is hard-wired to wss://stream.binance.com:9443/ws: with 443 alone the bots'
+ * streams are dropped in prod (the testnet streams use 443). The API is configured for the 443 endpoint instead.
+ */
+export const BINANCE_STREAM_PORT = 9443;
+export const OUTSIDE_EXCHANGE_STREAMS: Rule = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: tcp(BINANCE_STREAM_PORT) };
 
 /** The port of the OTLP endpoint URL (4317 for gRPC when none is given). */
 export function otlpPort(endpoint: string): number {
@@ -88,7 +96,7 @@ export function networkPolicies(i: PolicyInputs): Record<"api" | "websocket" | "
             WORKLOADS.freqtrade.name,
             "trading-bot",
             [monitoring(WORKLOADS.freqtrade.port)],
-            [DNS_RULE, { to: [apiPods], ports: tcp(WORKLOADS.api.port) }, OUTSIDE_HTTPS],
+            [DNS_RULE, { to: [apiPods], ports: tcp(WORKLOADS.api.port) }, OUTSIDE_HTTPS, OUTSIDE_EXCHANGE_STREAMS],
         ),
     };
 }

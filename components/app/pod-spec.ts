@@ -137,7 +137,9 @@ export function appConfigData(profile: Profile, s: AppSettings): Record<string, 
         BINANCE_TESTNET: String(testnet),
         // Spot REST endpoints: developers.binance.com/docs/binance-spot-api-docs (testnet: testnet.binance.vision).
         BINANCE_BASE_URL: testnet ? "https://testnet.binance.vision" : "https://api.binance.com",
-        BINANCE_WS_URL: testnet ? "wss://stream.testnet.binance.vision/ws" : "wss://stream.binance.com:9443/ws",
+        // Binance serves its streams on 9443 and on 443; 443 is the one port the API's NetworkPolicy opens to
+        // the internet (network-policies.ts), so 9443 would be silently dropped in prod.
+        BINANCE_WS_URL: testnet ? "wss://stream.testnet.binance.vision/ws" : "wss://stream.binance.com:443/ws",
         LLM_BASE_URL: s.llmBaseUrl,
         NEWS_API_URL: s.newsApiUrl,
     };

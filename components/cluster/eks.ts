@@ -74,7 +74,9 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
             publicSubnetIds: args.network.publicSubnets.map((x) => x.id),
             privateSubnetIds: args.network.privateSubnets.map((x) => x.id),
             nodeAssociatePublicIpAddress: false,
-            // Access entries only; no aws-auth ConfigMap to drift or be edited by hand.
+            // Access entries only; no aws-auth ConfigMap to drift or be edited by hand. pulumi-eks always sets
+            // bootstrapClusterCreatorAdminPermissions, so whoever runs the first `pulumi up` is admin already; listing
+            // that same role in adminRoleArns makes EKS refuse the duplicate entry (pulumi/pulumi-eks#2373).
             authenticationMode: "API",
             accessEntries: adminAccessEntries(s.adminRoleArns),
             endpointPrivateAccess: true,

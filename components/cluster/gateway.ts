@@ -173,7 +173,9 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
                             replicas: prod ? 2 : 1,
                             // A trading platform does not report usage to a vendor.
                             productTelemetry: { enable: false },
-                            ...(prod ? { podDisruptionBudget: { enable: true, minAvailable: 1 }, topologySpreadConstraints: [zoneSpread(CONTROL_PLANE_SELECTOR)] } : {}),
+                            // No podDisruptionBudget here: NGF 2.6.7's chart has no such value (it arrived on NGF's main
+                            // branch later) and would ignore it silently. The budget is a resource of its own below.
+                            ...(prod ? { topologySpreadConstraints: [zoneSpread(CONTROL_PLANE_SELECTOR)] } : {}),
                         },
                         certGenerator: { enable: false },
                         nginx: {
@@ -188,6 +190,15 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
                 after(...crds, server, agent),
             ),
         );
+        if (prod) {
+            // The control plane's budget (the chart pinned above renders none): a node drain keeps one controller,
+            // and prod's prod-pod-disruption-budget policy finds a budget selecting the chart's Deployment.
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-nginx-gateway-pdb`,
+                { metadata: { name: NGF_NAME, namespace: ns }, spec: { minAvailable: 1, selector: { matchLabels: CONTROL_PLANE_SELECTOR } } },
+                after(),
+            );
+        }
     }
 
     // The gateway's public certificate.

@@ -29,6 +29,11 @@ export interface ClusterNetwork {
     vpcId: pulumi.Output<string>;
     vpcCidr: string;
     privateSubnetIds: pulumi.Output<string[]>;
+    /**
+     * Availability zones of the private subnets, in subnet order. The data tier places replicas and cache nodes
+     * here: a zone of its own choosing (an opted-in Local Zone, say) would have no subnet in its subnet groups.
+     */
+    availabilityZones: pulumi.Output<string[]>;
     /** Security group on every worker node (and so every pod): the only source the data stores accept. */
     nodeSecurityGroupId: pulumi.Output<string>;
 }
@@ -105,6 +110,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
                 vpcId: network.vpc.id,
                 vpcCidr: s.vpcCidr,
                 privateSubnetIds: pulumi.all(network.privateSubnets.map((x) => x.id)),
+                availabilityZones: pulumi.all(network.privateSubnets.map((x) => x.availabilityZone)),
                 nodeSecurityGroupId: cp.nodeSecurityGroup.id,
             };
         }

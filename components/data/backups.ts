@@ -123,9 +123,17 @@ export function createBackupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceO
     };
 }
 
-/** "0 2 * * *" shifted by 30 minutes -> "30 2 * * *": the two backups do not start together. */
+/**
+ * "0 2 * * *" shifted by 30 minutes -> "30 2 * * *": the two backups do not start together. Minutes carry
+ * into a fixed hour ("45 1 * * *" -> "15 2 * * *"), so the InfluxDB backup really starts after PostgreSQL's;
+ * past midnight the day fields would have to move too, so there (and for non-numeric fields) the schedule
+ * keeps its hour and only the minute wraps.
+ */
 export function shiftMinutes(schedule: string, minutes: number): string {
-    const [min, ...rest] = schedule.split(/\s+/);
+    const [min, hour, ...days] = schedule.split(/\s+/);
     if (!/^[0-9]+$/.test(min)) return schedule;
-    return [String((Number(min) + minutes) % 60), ...rest].join(" ");
+    const total = Number(min) + minutes;
+    const carry = Math.floor(total / 60);
+    const newHour = /^[0-9]+$/.test(hour) && Number(hour) + carry < 24 ? String(Number(hour) + carry) : hour;
+    return [String(total % 60), newHour, ...days].join(" ");
 }

@@ -208,7 +208,7 @@ export class DataTier extends pulumi.ComponentResource {
         if (!network) {
             throw new pulumi.RunError(
                 "DataTier (production profile): args.network is missing. RDS, ElastiCache and Timestream need the cluster tier's " +
-                    "VPC (vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId: ClusterComponent.network).",
+                    "VPC (vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId, availabilityZones: ClusterComponent.network).",
             );
         }
         if (!args.oidcProviderArn || !args.oidcProviderUrl) {
@@ -220,7 +220,11 @@ export class DataTier extends pulumi.ComponentResource {
         const tags = { ...(args.tags ?? {}), tier: "data" };
         const parent = this;
 
-        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent }).names.apply((n) => n.slice(0, 3));
+        // The zones of the cluster's private subnets, which are the subnets of every subnet group below. Not a
+        // getAvailabilityZones lookup of our own: with only state=available it also returns opted-in Local Zones
+        // (the cluster tier filters them out), so the lists can disagree, and a replica or cache node placed in a
+        // zone without a subnet fails to create; availabilityZone is also create-only on a protected replica.
+        const zones = network.availabilityZones.apply((n) => n.slice(0, 3));
         const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
         const keys = createDataKeys(prefix, tags, parent);
         const sg = {

@@ -1,7 +1,7 @@
 // Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
 import { NAMESPACES } from "../shared/conventions";
-import { SCRAPE_JOBS } from "./scrape";
+import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
 
 export interface AlertRule {
     alert: string;
@@ -89,7 +89,10 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     "PostgreSQL is unreachable from its exporter", "pg_up or the exporter target is down."),
                 rule("RedisDown", `redis_up{job="${j.redis}"} == 0 or up{job="${j.redis}"} == 0 or absent(redis_up{job="${j.redis}"})`, "1m", "critical",
                     "Redis is down", "The Redis exporter cannot reach Redis (or is not running)."),
-                rule("BackupJobFailed", `kube_job_status_failed{${BACKUP_JOB_SELECTOR}} > 0`, "0m", "critical",
+                // kube_job_failed{condition="true"}: the Job's Failed condition (backoffLimit exhausted). Not
+                // kube_job_status_failed, which counts failed *pods*: with the backup Jobs' backoffLimit of 2 a run
+                // that succeeds on a retry would still page as failed.
+                rule("BackupJobFailed", `kube_job_failed{${BACKUP_JOB_SELECTOR},condition="true"} > 0`, "0m", "critical",
                     "Backup job {{ $labels.namespace }}/{{ $labels.job_name }} failed", "A backup CronJob run failed; check its pod logs."),
                 rule("BackupNotSuccessfulRecently",
                     `time() - kube_cronjob_status_last_successful_time{${BACKUP_SELECTOR}} > ${BACKUP_MAX_AGE_SECONDS}` +
@@ -104,7 +107,9 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
             name: "deepalpha.certificates",
             rules: [
                 rule("CertificateExpiringSoon",
-                    `certmanager_certificate_expiration_timestamp_seconds - time() < ${CERT_EXPIRY_WARNING_DAYS} * 86400`,
+                    // Only the PodMonitor's job: the kubernetes-pods job scrapes the same controller again (its
+                    // pods are annotated), which would double every alert and carry the wrong namespace.
+                    `certmanager_certificate_expiration_timestamp_seconds{job="${CERT_MANAGER.appName}"} - time() < ${CERT_EXPIRY_WARNING_DAYS} * 86400`,
                     "1h", "warning",
                     "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}",
                     "cert-manager has not renewed it although renewal starts 30 days ahead."),

@@ -108,6 +108,10 @@ export function kubePrometheusStackValues(o: MetricsValuesOptions): Record<strin
                 dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: "1", searchNamespace: NAMESPACES.monitoring },
             },
             persistence: { enabled: true, size: s.grafanaStorage, ...storageClass },
+            // The volume is ReadWriteOnce: the chart's default RollingUpdate starts the new pod while the old one
+            // still holds it, so on another node it never attaches (Multi-Attach) and the rollout, and with it
+            // `pulumi up`, hangs until the Deployment's timeout. Recreate releases the volume first.
+            deploymentStrategy: { type: "Recreate" },
             resources: prod ? res("100m", "256Mi", undefined, "512Mi") : res("50m", "128Mi", undefined, "256Mi"),
         },
         prometheusOperator: {

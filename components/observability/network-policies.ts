@@ -30,6 +30,8 @@ const anywhere: Peer = { ipBlock: { cidr: "0.0.0.0/0" } };
 const publicInternet: Peer = { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } };
 
 export const KUBE_API_PORTS = [443, 6443];
+/** NGINX Gateway Fabric's metrics port (control and data plane), advertised through prometheus.io/port. */
+export const NGF_METRICS_PORT = 9113;
 
 export interface PolicyOptions {
     /** Where the managed data stores live in prod (VPC CIDR); in dev they are pods of the data namespace. */
@@ -59,6 +61,11 @@ export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
                 // CoreDNS metrics. Annotated pods (the seed's kubernetes-pods job) are reached in this namespace
                 // and on the app namespace's metric ports; a namespace elsewhere needs its own rule here.
                 { peers: [ns("kube-system")], ports: tcp(9153) },
+                // NGINX Gateway Fabric's control plane and the nginx data plane it provisions carry
+                // prometheus.io/scrape + prometheus.io/port: "9113" (NGF 2.6.7 chart deployment.yaml and
+                // provisioner/objects.go), so the kubernetes-pods job discovers them; the cluster tier lets
+                // monitoring in on 9113, and without this rule those targets would only ever be down.
+                { peers: [ns(NAMESPACES.gateway)], ports: tcp(NGF_METRICS_PORT) },
                 // Kube API (service discovery), kubelet/cAdvisor 10250 and host-network node-exporter 9100.
                 { peers: [anywhere], ports: tcp(...KUBE_API_PORTS, 10250, 9100) },
             ],

@@ -32,6 +32,9 @@ export interface MonitorSpec {
     spec: Record<string, unknown>;
 }
 
+/** Service-discovery label holding a pod's `app.kubernetes.io/name` (Prometheus sanitises `.`, `/` and `-` to `_`). */
+export const WORKLOAD_NAME_META_LABEL = "__meta_kubernetes_pod_label_app_kubernetes_io_name";
+
 /** PodMonitors for API, WebSocket and executor; `jobLabel` turns `app.kubernetes.io/name` into the job name. */
 export function workloadPodMonitors(): MonitorSpec[] {
     return (["api", "websocket", "executor"] as const).map((w) => ({
@@ -42,7 +45,17 @@ export function workloadPodMonitors(): MonitorSpec[] {
             jobLabel: "app.kubernetes.io/name",
             namespaceSelector: { matchNames: [NAMESPACES.app] },
             selector: { matchLabels: { "app.kubernetes.io/name": WORKLOADS[w].name } },
-            podMetricsEndpoints: [{ port: METRICS_PORT_NAMES[w], path: "/metrics", interval: FAST_SCRAPE_INTERVAL }],
+            podMetricsEndpoints: [
+                {
+                    port: METRICS_PORT_NAMES[w],
+                    path: "/metrics",
+                    interval: FAST_SCRAPE_INTERVAL,
+                    // A PodMonitor's targets carry no `service` label (only ServiceMonitors add one), yet the seed's
+                    // dashboard groups the request rate `by (service)`: without this every workload would collapse
+                    // into one unlabelled series. The workload name (= its Service's name) becomes `service`.
+                    relabelings: [{ action: "replace", sourceLabels: [WORKLOAD_NAME_META_LABEL], targetLabel: "service" }],
+                },
+            ],
         },
     }));
 }
@@ -77,9 +90,14 @@ export function certManagerPodMonitor(): MonitorSpec {
         name: "cert-manager",
         namespace: NAMESPACES.monitoring,
         spec: {
+            // job="cert-manager": the certificate alert selects this job, because cert-manager's chart also
+            // annotates the controller with prometheus.io/scrape, so the kubernetes-pods job scrapes it a second time.
+            jobLabel: "app.kubernetes.io/name",
             namespaceSelector: { matchNames: [CERT_MANAGER.namespace] },
             selector: { matchLabels: { "app.kubernetes.io/name": CERT_MANAGER.appName, "app.kubernetes.io/component": "controller" } },
-            podMetricsEndpoints: [{ port: CERT_MANAGER.port, path: "/metrics", interval: "60s" }],
+            // honorLabels: the metrics' own `namespace` is the Certificate's; without it the target's namespace
+            // (always cert-manager) would win and the certificate's move to `exported_namespace`.
+            podMetricsEndpoints: [{ port: CERT_MANAGER.port, path: "/metrics", interval: "60s", honorLabels: true }],
         },
     };
 }
