@@ -6,7 +6,7 @@ import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
 import { EXECUTOR_NODES, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS } from "../components/shared/conventions";
 import { cidrSubnet, planSubnets } from "../components/cluster/network";
 import { amiTypeFor, executorUserData } from "../components/cluster/nodegroups";
-import { irsaTrustPolicy } from "../components/cluster/iam";
+import { irsaTrustPolicy } from "../components/shared/irsa";
 import { CLUSTER_AUTOSCALER_IMAGE } from "../components/cluster/addons";
 import { hexOf } from "./harness/mocks";
 import { ConfigError, validateConfig } from "../settings/validate";

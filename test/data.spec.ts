@@ -8,7 +8,8 @@ import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "../components/shared/co
 import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "../components/data/postgres-tuning";
 import { migrationSql, partitionSql } from "../components/data/schema-migration";
 import { lifecycleRules } from "../components/data/object-storage-s3";
-import { backupsAccessPolicy, irsaTrustPolicy } from "../components/data/iam";
+import { backupsAccessPolicy } from "../components/data/iam";
+import { irsaTrustPolicy } from "../components/shared/irsa";
 import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
 import { hexOf } from "./harness/mocks";
 

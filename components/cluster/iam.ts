@@ -1,6 +1,7 @@
 // IAM roles of the cluster tier: IAM roles for service accounts (IRSA) for the add-ons that call AWS.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { irsaTrustPolicy } from "../shared/irsa";
 
 export interface IrsaArgs {
     oidcProviderArn: pulumi.Input<string>;
@@ -9,26 +10,6 @@ export interface IrsaArgs {
     namespace: string;
     serviceAccount: string;
     tags?: Record<string, string>;
-}
-
-/** Trust policy that lets exactly one Kubernetes ServiceAccount assume the role. Pure, for tests. */
-export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, namespace: string, serviceAccount: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Federated: oidcProviderArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: {
-                        [`${oidcIssuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-                        [`${oidcIssuer}:aud`]: "sts.amazonaws.com",
-                    },
-                },
-            },
-        ],
-    });
 }
 
 export function irsaRole(name: string, args: IrsaArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {

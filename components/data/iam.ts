@@ -2,27 +2,7 @@
 // through a role that only their ServiceAccount can assume. No static AWS keys anywhere in production.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-
-/** Trust policy: only `system:serviceaccount:<ns>:<sa>` presenting a token for sts.amazonaws.com. */
-export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, serviceAccount: string): string {
-    const issuer = oidcProviderUrl.replace(/^https:\/\//, "");
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Federated: oidcProviderArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: {
-                        [`${issuer}:aud`]: "sts.amazonaws.com",
-                        [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-                    },
-                },
-            },
-        ],
-    });
-}
+import { irsaTrustPolicy } from "../shared/irsa";
 
 /**
  * Backups: list, read and write objects of one bucket, with its KMS key. No delete: a compromised Job cannot
