@@ -295,7 +295,7 @@ describe("data tier, prod: backup access (IRSA)", () => {
 
     it("builds the trust and access policies from the issuer without https:// and the bucket only", () => {
         const t = JSON.parse(irsaTrustPolicy("arn:aws:iam::1:oidc-provider/x", "https://oidc.example/id/ABC", "ns", "sa"));
-        expect(Object.keys(t.Statement[0].Condition.StringEquals)).to.deep.equal(["oidc.example/id/ABC:aud", "oidc.example/id/ABC:sub"]);
+        expect(t.Statement[0].Condition.StringEquals).to.deep.equal({ "oidc.example/id/ABC:aud": "sts.amazonaws.com", "oidc.example/id/ABC:sub": "system:serviceaccount:ns:sa" });
         const p = JSON.parse(backupsAccessPolicy("arn:aws:s3:::b", "arn:aws:kms:r:1:key/k"));
         expect(p.Statement.flatMap((s: Obj) => s.Resource)).to.deep.equal(["arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:kms:r:1:key/k"]);
     });
