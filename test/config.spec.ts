@@ -166,11 +166,11 @@ describe("config: the offline plan refuses bad config with exit 1, the key and n
         { what: "missing config file", args: () => ["--stack", "prod", "--config-file", path.join(tmp, "nope.yaml")], message: /cannot read stack config file .*nope\.yaml: ENOENT/ },
         { what: "unknown argument", args: () => ["--stack", "prod", "--jsno"], message: /unknown argument "--jsno"\nusage: npm run plan/ },
     ];
-    // Spawned together: each is a separate Node process, the suite waits for the slowest.
-    let results: Promise<{ code: number; stdout: string; stderr: string }[]>;
-    before(() => {
-        results = Promise.all(cases.map((c) => runScript("plan.ts", [...c.args(), "--json"])));
-    });
+    // Spawned together when mocha loads this file, so the child processes run beside the in-process specs;
+    // each test waits for its own result.
+    const results = Promise.all(cases.map((c) => runScript("plan.ts", [...c.args(), "--json"])));
+    results.catch(() => undefined); // a spawn failure is reported by the tests that await it
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
     cases.forEach((c, i) => {
         it(`${c.what}: exit 1 and a message naming it`, async () => {
             const r = (await results)[i];
