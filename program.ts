@@ -13,6 +13,7 @@ export function deploy(cfg: StackConfig) {
         settings: settings.cluster,
         region: cfg.awsRegion,
         hostnames: [settings.app.apiHost, settings.app.websocketHost],
+        preinstalled: settings.preinstalled,
         tags,
     });
     const data = new DataTier("data", {
@@ -36,6 +37,7 @@ export function deploy(cfg: StackConfig) {
         redisTls: data.redisTls,
         telegramBotToken: cfg.secrets.telegramBotToken,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
+        preinstalled: settings.preinstalled,
         tags,
     }, { dependsOn: [cluster] });
     const app = new AppTier("app", {

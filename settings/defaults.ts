@@ -81,6 +81,7 @@ const common: Defaults = {
         logging: true,
         elasticsearchStorage: "100Gi",
     },
+    preinstalled: [],
 };
 
 /** dev: everything in one local cluster, one replica of each workload, small volumes, testnet. */

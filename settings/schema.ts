@@ -29,6 +29,20 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const url = () => z.url({ error: "expected an absolute URL such as https://testnet.binance.vision" });
 
 export const PROFILES = ["local", "production"] as const;
+
+/**
+ * Add-ons the program installs from upstream Helm charts that a cluster may already run, installed by other
+ * means (a platform team's own release, an air-gapped mirror): listed in `preinstalled`, the program installs
+ * none of their objects and relies on the cluster for their CRDs and controllers.
+ */
+export const PREINSTALLABLE_ADDONS = [
+    "cert-manager",
+    "kube-prometheus-stack",
+    "prometheus-postgres-exporter",
+    "prometheus-redis-exporter",
+    "jaeger",
+] as const;
+export type PreinstalledAddon = (typeof PREINSTALLABLE_ADDONS)[number];
 export type Profile = (typeof PROFILES)[number];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -226,6 +240,10 @@ export const settingsSchema = z
         data: dataSchema,
         app: appSchema,
         observability: observabilitySchema,
+        preinstalled: z
+            .array(z.enum(PREINSTALLABLE_ADDONS))
+            .refine((l) => new Set(l).size === l.length, { error: "lists an add-on twice" })
+            .describe("add-ons the cluster already runs (installed by other means): the program installs none of their charts and relies on their CRDs and controllers; NGINX Gateway Fabric is cluster.gateway.install"),
     })
     .strict();
 
