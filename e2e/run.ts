@@ -8,7 +8,7 @@
 //
 // The program runs through the Automation API's inline program host (its in-process language runtime): the
 // nodejs language host binary is not served by the Go module proxy (docs/e2e.md). Everything else is the
-// real CLI, engine, providers and API server.
+// real CLI, engine, providers and API server, and the program is index.ts's exported function.
 import { execFileSync, spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -99,25 +99,28 @@ async function main(): Promise<void> {
     };
     fs.mkdirSync(path.join(work, "state"));
     const pulumiCommand = await PulumiCommand.get();
-    // Imported only now: the program's modules load @pulumi/pulumi's runtime, which the inline host configures.
-    const { deploy } = await import("../program");
-    const { loadConfig } = await import("../config");
-    const stack: Stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: STACK, projectName: "deepalpha", program: async () => deploy(loadConfig()) },
-        { workDir: projectDir, envVars, pulumiCommand },
-    );
+    // The program is index.ts's own function (what `pulumi up` runs), loaded only now: its modules load
+    // @pulumi/pulumi's runtime, which the inline host configures for each operation.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require("../index") as () => unknown;
     const onOutput = (s: string) => log.write(s);
 
     let failed = false;
+    let stack: Stack | undefined;
     try {
+        const created = await LocalWorkspace.createOrSelectStack(
+            { stackName: STACK, projectName: "deepalpha", program: async () => (await program()) as Record<string, unknown> },
+            { workDir: projectDir, envVars, pulumiCommand },
+        );
+        stack = created;
         await step("pulumi up", async () => {
-            const r = await stack.up({ onOutput, color: "never" });
+            const r = await created.up({ onOutput, color: "never" });
             const changes = Object.entries(r.summary.resourceChanges ?? {}).map(([k, v]) => `${k} ${v}`).join(", ");
             return { value: r, detail: `${r.summary.result}: ${changes}` };
         });
 
         const state = await step("engine URNs = plan URNs", async () => {
-            const exported = await stack.exportStack();
+            const exported = await created.exportStack();
             const resources = (exported.deployment.resources ?? []) as { urn: string; type: string; outputs?: Record<string, unknown> }[];
             // Default providers exist only in a real deployment: the engine creates them for resources that name none.
             const real = new Set(resources.filter((r) => !/::default(_[0-9_]+)?$/.test(r.urn) || !r.type.startsWith("pulumi:providers:")).map((r) => r.urn));
@@ -146,33 +149,53 @@ async function main(): Promise<void> {
         });
 
         await step("pulumi preview --expect-no-changes", async () => {
-            const r = await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+            const r = await created.preview({ expectNoChanges: true, onOutput, color: "never" });
             const summary = Object.entries(r.changeSummary).map(([k, v]) => `${k} ${v}`).join(", ");
             return { value: r, detail: summary };
         });
 
-        await step("pulumi preview --policy-pack (real analyzer) = offline evaluator", async () => {
-            const events: EngineEvent[] = [];
-            await stack.preview({
-                policyPacks: [path.join(ROOT, "policy")],
-                policyPackConfigs: [path.join(ROOT, "policy", `config.${STACK}.json`)],
-                onEvent: (e) => events.push(e),
-                onOutput,
-                color: "never",
+        // The pack through the engine's analyzer, against the offline evaluator on the plan: with the dev
+        // policy config (the stack's own), and with the prod one, whose stricter rules the dev stack breaks,
+        // so that both must find the same violations, not merely none.
+        const { evaluatePreview } = await import("../policy/offline");
+        for (const policyConfig of ["dev", "prod"] as const) {
+            await step(`pulumi preview --policy-pack policy --policy-pack-config policy/config.${policyConfig}.json = offline evaluator`, async () => {
+                const events: EngineEvent[] = [];
+                let previewError = "";
+                try {
+                    await created.preview({
+                        policyPacks: [path.join(ROOT, "policy")],
+                        policyPackConfigs: [path.join(ROOT, "policy", `config.${policyConfig}.json`)],
+                        onEvent: (e) => events.push(e),
+                        onOutput,
+                        color: "never",
+                    });
+                } catch (e) {
+                    // A mandatory violation fails the preview, as it fails a pull request's.
+                    previewError = e instanceof Error ? e.message.split("\n")[0] : String(e);
+                }
+                // A stack policy's violation may name no resource, or the Stack itself: both read "(stack)".
+                const where = (urn: string | undefined) => (!urn || urn.includes("::pulumi:pulumi:Stack::") ? "(stack)" : urn);
+                const real = events
+                    .filter((e) => e.policyEvent)
+                    .map((e) => `${e.policyEvent!.policyName} ${e.policyEvent!.enforcementLevel} ${where(e.policyEvent!.resourceUrn)}`)
+                    .sort();
+                const offline = (await evaluatePreview(plan, policyConfig, "plan")).violations.map((v) => `${v.policyName} ${v.enforcementLevel} ${where(v.urn)}`).sort();
+                if (JSON.stringify(real) !== JSON.stringify(offline)) {
+                    const onlyReal = real.filter((x) => !offline.includes(x));
+                    const onlyOffline = offline.filter((x) => !real.includes(x));
+                    throw new Error(`violations differ: only the real analyzer: [${onlyReal.join("; ")}]; only offline: [${onlyOffline.join("; ")}]`);
+                }
+                const mandatory = real.filter((v) => v.includes(" mandatory ")).length;
+                if (mandatory > 0 && !previewError) throw new Error(`${mandatory} mandatory violations, yet the preview succeeded`);
+                if (policyConfig === "prod" && real.length === 0) throw new Error("the prod policy config found nothing in the dev stack: the comparison proves nothing");
+                const policies = [...new Set(real.map((v) => v.split(" ")[0]))].sort();
+                return { value: undefined, detail: `${real.length} violations in both (${mandatory} mandatory${previewError ? ", preview failed as it must" : ""})${policies.length ? ": " + policies.join(", ") : ""}` };
             });
-            // A stack policy's violation may name no resource, or the Stack itself: both read "(stack)".
-            const where = (urn: string | undefined) => (!urn || urn.includes("::pulumi:pulumi:Stack::") ? "(stack)" : urn);
-            const real = events.filter((e) => e.policyEvent).map((e) => `${e.policyEvent!.policyName} ${where(e.policyEvent!.resourceUrn)}`).sort();
-            const offline = (plan.policyViolations as { policyName: string; urn?: string }[]).map((v) => `${v.policyName} ${where(v.urn)}`).sort();
-            if (JSON.stringify(real) !== JSON.stringify(offline)) {
-                throw new Error(`violations differ: real analyzer [${real.join("; ")}], offline [${offline.join("; ")}]`);
-            }
-            const loaded = events.some((e) => e.preludeEvent) ? "" : " (no prelude event)";
-            return { value: undefined, detail: `${real.length} violations in both${loaded}` };
-        });
+        }
 
         await step("pulumi destroy", async () => {
-            const r = await stack.destroy({ onOutput, color: "never" });
+            const r = await created.destroy({ onOutput, color: "never" });
             const objects = planObjects(plan);
             const left: string[] = [];
             for (const kindRef of [...new Set(objects.map((o) => o.resource))]) {
@@ -188,16 +211,14 @@ async function main(): Promise<void> {
             const pvcs = JSON.parse(kubectl("get", "persistentvolumeclaims", "--all-namespaces", "-o", "json")).items.length;
             return { value: r, detail: `${r.summary.result}; no planned object left; ${pvcs} StatefulSet volume claims kept, as Kubernetes does` };
         });
-    } catch {
+    } catch (e) {
         failed = true;
+        // A failed step has said why; anything else is printed here.
+        if (!results.some((r) => !r.ok)) process.stdout.write(`[e2e] ${e instanceof Error ? e.message : String(e)}\n`);
     } finally {
         certManager.kill("SIGTERM");
         if (!keepCluster) {
-            try {
-                await stack.workspace.removeStack(STACK, { force: true });
-            } catch {
-                /* the stack may not exist if up failed early */
-            }
+            if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
             sh("bash", ["e2e/cluster.sh", "down"]);
         }
         log.end();
@@ -205,7 +226,8 @@ async function main(): Promise<void> {
 
     for (const line of coverage()) process.stdout.write(`[e2e] ${line}\n`);
     const passed = results.filter((r) => r.ok).length;
-    const failedCount = results.length - passed + (failed && results.every((r) => r.ok) ? 1 : 0);
+    // An error outside any step (the stack could not be created, say) still fails the run.
+    const failedCount = results.length - passed || (failed ? 1 : 0);
     const total = results.reduce((s, r) => s + r.seconds, 0);
     process.stdout.write(`[e2e] ${verified} objects verified, ${passed} of ${results.length} steps passed in ${total.toFixed(0)} s (log: ${path.join(work, "pulumi.log")})\n`);
     process.stdout.write(`e2e: ${passed} passed, ${failedCount} failed\n`);

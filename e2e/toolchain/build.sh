@@ -17,17 +17,18 @@ mkdir -p "$cache_root"
 
 log() { printf '[toolchain %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-# The cache key of a part: the content of its wrapper module, this script, versions.env and the Go version.
+# The cache key of a part: the content of its wrapper module, the text of its build function, versions.env
+# and the Go version. Editing another part's function rebuilds only that part.
 part_key() {
   (cd "$here" && find "$1" -type f -print0 | sort -z | xargs -0 sha256sum
-   sha256sum build.sh versions.env; echo "$go_version") | sha256sum | cut -c1-16
+   declare -f "$2"; sha256sum versions.env; echo "$go_version") | sha256sum | cut -c1-16
 }
 
 # build_part NAME BUILD_FUNCTION: runs the function in a scratch copy of the wrapper module, with $out the
 # part's cache folder; the part counts as built only when the function succeeded.
 build_part() {
   local name=$1 fn=$2 key out work started
-  key=$(part_key "$name")
+  key=$(part_key "$name" "$fn")
   out="$cache_root/$name-$key"
   if [[ -f "$out/.complete" ]]; then
     log "$name: cached ($out)"
@@ -45,8 +46,16 @@ build_part() {
   parts+=("$out")
 }
 
+# require_version MODULE VERSION: the wrapper's go.mod and versions.env must name the same release.
+require_version() {
+  local got
+  got=$(go list -m -f '{{.Version}}' "$1")
+  [[ "$got" == "$2" ]] || { log "versions.env says $2 for $1, the wrapper's go.mod requires $got"; return 1; }
+}
+
 kubernetes() {
   local v=$KUBERNETES_VERSION minor pkg ldflags=""
+  require_version k8s.io/kubernetes "$v"
   minor=${v#v1.}; minor=${minor%%.*}
   # kwok and the provider read these versions; unstamped binaries report v0.0.0.
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -61,11 +70,13 @@ etcd() { go build -o "$1/etcd" go.etcd.io/etcd/server/v3; }
 
 kwok() {
   local pkg=sigs.k8s.io/kwok/pkg/consts
+  require_version sigs.k8s.io/kwok "$KWOK_VERSION"
   go build -ldflags "-X $pkg.Version=${KWOK_VERSION#v} -X $pkg.KubeVersion=${KUBERNETES_VERSION#v}" \
     -o "$1/" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
 }
 
 pulumi() {
+  require_version github.com/pulumi/pulumi/pkg/v3 "$PULUMI_VERSION"
   go build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     -o "$1/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 }
