@@ -1,14 +1,15 @@
 // Managed node groups: "general" for everything, "executor" tainted for the Rust executor only.
 // Plain aws.eks.NodeGroup + aws.ec2.LaunchTemplate (not eks.ManagedNodeGroup, a remote component that
-// tests and offline policies cannot look into): IMDSv2, encrypted gp3 root volumes and the executor's
-// kubelet tuning are all visible in the plan.
+// tests and offline policies cannot look into): IMDSv2, encrypted gp3 root volumes, the kernel/TCP tuning of
+// both groups and the executor's kubelet tuning (node-tuning.ts) are all visible in the plan.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterSettings } from "../../settings/schema";
 import { EXECUTOR_NODES } from "../shared/conventions";
 import { managedPolicy } from "./iam";
+import { type NodeRole, nodeUserData } from "./node-tuning";
 
-export type NodeRole = "general" | "executor";
+export type { NodeRole };
 
 /** Label every node carries, so workloads can select a group by role. */
 export const NODE_ROLE_LABEL = Object.keys(EXECUTOR_NODES.labels)[0];
@@ -19,55 +20,6 @@ const TAINT_EFFECT: Record<string, string> = { NoSchedule: "NO_SCHEDULE", NoExec
 /** Graviton families (m7g, c7gn, r8g, ...) need the ARM AMI; everything else runs the x86_64 one. */
 export function amiTypeFor(instanceType: string): string {
     return /^[a-z]+[0-9]+g[a-z]*\./.test(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
-}
-
-export const MIME_BOUNDARY = "==DEEPALPHA==";
-
-/**
- * AL2023 user data for the executor nodes (MIME multi-part; EKS adds the cluster's own NodeConfig part).
- * - nodeadm NodeConfig: the kubelet's static CPU manager gives Guaranteed pods with integer CPUs exclusive
- *   cores (the seed's CPU affinity); full-pcpus-only keeps SMT siblings from being split between pods; the
- *   single-numa-node topology manager keeps a pod's CPUs and huge pages on one NUMA node (the seed's NUMA
- *   tuning). nodeadm's default kubeReserved CPU satisfies the static policy's need for reserved CPUs.
- * - a script that reserves 2 MiB huge pages. nodeadm starts the kubelet only after cloud-init's scripts
- *   (nodeadm-run.service runs after cloud-final), so the kubelet advertises hugepages-2Mi from its first start.
- */
-export function executorUserData(hugepages2Mi: number): string {
-    const nodeConfig = [
-        "apiVersion: node.eks.aws/v1alpha1",
-        "kind: NodeConfig",
-        "spec:",
-        "  kubelet:",
-        "    config:",
-        "      cpuManagerPolicy: static",
-        "      cpuManagerPolicyOptions:",
-        '        full-pcpus-only: "true"',
-        "      topologyManagerPolicy: single-numa-node",
-        "      topologyManagerScope: pod",
-    ].join("\n");
-    const script = [
-        "#!/bin/bash",
-        "set -euo pipefail",
-        `echo "vm.nr_hugepages = ${hugepages2Mi}" > /etc/sysctl.d/90-deepalpha-hugepages.conf`,
-        `sysctl -w vm.nr_hugepages=${hugepages2Mi}`,
-    ].join("\n");
-    return [
-        "MIME-Version: 1.0",
-        `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
-        "",
-        `--${MIME_BOUNDARY}`,
-        "Content-Type: application/node.eks.aws",
-        "",
-        nodeConfig,
-        "",
-        `--${MIME_BOUNDARY}`,
-        'Content-Type: text/x-shellscript; charset="us-ascii"',
-        "",
-        script,
-        "",
-        `--${MIME_BOUNDARY}--`,
-        "",
-    ].join("\n");
 }
 
 export interface NodeGroupsArgs {
@@ -110,7 +62,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     );
 
     const launchTemplates: aws.ec2.LaunchTemplate[] = [];
-    const group = (nodeRole: NodeRole, g: ClusterSettings["generalNodes"], extra: { userData?: string; labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[] }) => {
+    const group = (nodeRole: NodeRole, g: ClusterSettings["generalNodes"], extra: { userData: string; labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[] }) => {
         const lt = new aws.ec2.LaunchTemplate(
             `${name}-${nodeRole}`,
             {
@@ -125,7 +77,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
                 blockDeviceMappings: [
                     { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
                 ],
-                ...(extra.userData ? { userData: Buffer.from(extra.userData).toString("base64") } : {}),
+                userData: Buffer.from(extra.userData).toString("base64"),
                 tagSpecifications: [
                     { resourceType: "instance", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
                     { resourceType: "volume", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
@@ -164,9 +116,9 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
         );
     };
 
-    const general = group("general", s.generalNodes, { labels: { [NODE_ROLE_LABEL]: "general" } });
+    const general = group("general", s.generalNodes, { userData: nodeUserData("general"), labels: { [NODE_ROLE_LABEL]: "general" } });
     const executor = group("executor", s.executorNodes, {
-        userData: executorUserData(s.executorNodes.hugepages2Mi),
+        userData: nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
         labels: { ...EXECUTOR_NODES.labels },
         taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
     });

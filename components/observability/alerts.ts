@@ -1,6 +1,6 @@
 // Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
-import { NAMESPACES } from "../shared/conventions";
+import { NAMESPACES, WEBSOCKET_MAX_CONNECTIONS } from "../shared/conventions";
 import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
 
 export interface AlertRule {
@@ -22,7 +22,7 @@ export interface AlertOptions {
 }
 
 /** The seed's WebSocket pods hold 10K connections each; alert at 80 %. */
-export const WEBSOCKET_CONNECTIONS_PER_POD = 10000;
+export const WEBSOCKET_CONNECTIONS_PER_POD = WEBSOCKET_MAX_CONNECTIONS;
 export const WEBSOCKET_ALERT_RATIO = 0.8;
 /** A daily backup that has not succeeded for 26 h missed a run (24 h) plus slack for a slow dump. */
 export const BACKUP_MAX_AGE_SECONDS = 26 * 3600;
