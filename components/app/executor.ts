@@ -4,6 +4,7 @@
 // as a resource, on the tainted executor node group. Not privileged, restricted like every other pod.
 import { CONNECTION_KEYS, EXECUTOR_NODES, WORKLOADS, labelsFor, selectorFor } from "../shared/conventions";
 import { type AppContext, type Workload, metadata } from "./context";
+import { executorSysctls } from "./pod-sysctls";
 import { CHECKSUM_CONFIG, TMP_MOUNT, type Volume, type VolumeMount, containerSecurity, httpProbe, image, otelEnv, podSpec, secretEnv, spreadConstraints } from "./pod-spec";
 
 /** Name of the executor's Prometheus port (the observability tier scrapes it by name). */
@@ -53,6 +54,7 @@ export function executorWorkload(ctx: AppContext): Workload {
                             : {}),
                         // Two engines on one node would fail together: nodes are a hard spread too.
                         spread: spreadConstraints(selectorFor(w.name), "DoNotSchedule"),
+                        sysctls: executorSysctls(),
                         volumes,
                         containers: [
                             {

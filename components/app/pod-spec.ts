@@ -11,6 +11,7 @@ export type Container = k8s.types.input.core.v1.Container;
 export type EnvVar = k8s.types.input.core.v1.EnvVar;
 export type PodSpec = k8s.types.input.core.v1.PodSpec;
 export type Volume = k8s.types.input.core.v1.Volume;
+export type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 export type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 export type Probe = k8s.types.input.core.v1.Probe;
 export type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;
@@ -107,6 +108,8 @@ export interface PodSpecOptions {
     spread?: TopologySpreadConstraint[];
     nodeSelector?: Record<string, string>;
     tolerations?: k8s.types.input.core.v1.Toleration[];
+    /** Namespaced safe sysctls (pod-sysctls.ts), set in production only: a laptop cluster may predate them. */
+    sysctls?: { name: string; value: string }[];
 }
 
 /** A restricted pod spec: non-root, RuntimeDefault seccomp, no service links, /tmp as emptyDir. */
@@ -116,7 +119,10 @@ export function podSpec(o: PodSpecOptions): PodSpec {
         automountServiceAccountToken: o.mountToken === true,
         // Thousands of *_SERVICE_HOST variables help nobody and slow process start.
         enableServiceLinks: false,
-        securityContext: podSecurity(o.uid ?? DEEPALPHA_UID),
+        securityContext: {
+            ...podSecurity(o.uid ?? DEEPALPHA_UID),
+            ...(o.profile === "production" && o.sysctls?.length ? { sysctls: o.sysctls } : {}),
+        },
         ...(o.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: o.terminationGracePeriodSeconds } : {}),
         ...(o.nodeSelector ? { nodeSelector: o.nodeSelector } : {}),
         ...(o.tolerations ? { tolerations: o.tolerations } : {}),
