@@ -46,6 +46,7 @@ export function deploy(cfg: StackConfig) {
         secrets: cfg.secrets,
         otlpEndpoint: observability.otlpEndpoint,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
+        executorCpuTarget: profile === "production" ? settings.cluster.executorNodes.cpuTarget : undefined,
     }, { dependsOn: [cluster, data] });
 
     return {

@@ -11,7 +11,7 @@ import { OFFLINE_SECRET_PLACEHOLDER } from "./harness/stack-file";
 import { runProgram } from "./harness/run";
 import { ROOT_DIR, byType, k8sObject, planStack, planWith } from "./harness/stacks";
 import { prepareConfig } from "../scripts/plan";
-import { EXECUTOR_NODES, GATEWAY } from "../components/shared/conventions";
+import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES, GATEWAY } from "../components/shared/conventions";
 import { botProblems } from "../components/app/freqtrade";
 import { SAFE_SYSCTLS } from "../components/app/pod-sysctls";
 import { IDLE_TIMEOUTS, idleTimeoutProblems } from "../components/shared/connection-path";
@@ -447,7 +447,8 @@ describe("app (prod): the seed's HA numbers", () => {
 
     it("executor: node selector and toleration match the executor node group's label and taint exactly", () => {
         const p = pod(deployment(run, "deepalpha-executor"));
-        expect(p.nodeSelector).to.deep.equal({ ...EXECUTOR_NODES.labels });
+        // Role and CPU: a pod built for Ice Lake never lands on another CPU, even mid-migration between families.
+        expect(p.nodeSelector).to.deep.equal({ ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: "icelake-server" });
         expect(p.tolerations).to.deep.equal([{ key: EXECUTOR_NODES.taint.key, operator: "Equal", value: EXECUTOR_NODES.taint.value, effect: EXECUTOR_NODES.taint.effect }]);
         expect(EXECUTOR_NODES.taint.effect).to.equal("NoSchedule");
     });
@@ -594,6 +595,17 @@ describe("app: settings that change the objects", () => {
         const mixed = { ...s, freqtradeBots: [{ ...s.freqtradeBots[0], pairs: ["BTC/USDT", "ETH/BTC"] }] };
         expect(botProblems(mixed).join("\n")).to.match(/quote currencies USDT, BTC/);
         expect(botProblems(s)).to.deep.equal([]);
+    });
+
+    it("moving the executor to another CPU family relabels its nodes and moves its pods' selector with it", async () => {
+        const { config } = prepareConfig({ stack: "prod", json: true, strict: false }, ROOT_DIR);
+        const cluster = JSON.parse(config["deepalpha:cluster"]);
+        cluster.executorNodes = { ...cluster.executorNodes, instanceType: "c7g.4xlarge", cpuTarget: "neoverse-v1" };
+        const run = await planWith("prod", { "deepalpha:cluster": JSON.stringify(cluster) });
+        expect(pod(deployment(run, "deepalpha-executor")).nodeSelector[EXECUTOR_CPU_LABEL]).to.equal("neoverse-v1");
+        const ng = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === "cluster-executor")!;
+        expect((ng.values.labels as Obj)[EXECUTOR_CPU_LABEL]).to.equal("neoverse-v1");
+        expect(ng.values.amiType).to.equal("AL2023_ARM_64_STANDARD");
     });
 
     it("the program stops on such a bot before creating anything", async () => {

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import type { ProgramRun, RegisteredResource } from "./harness/run";
 import { byType, k8sObject, one, planStack, planWith } from "./harness/stacks";
 import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
-import { EXECUTOR_NODES, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS } from "../components/shared/conventions";
+import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS } from "../components/shared/conventions";
 import { cidrSubnet, planSubnets } from "../components/cluster/network";
 import YAML from "yaml";
 import { amiTypeFor } from "../components/cluster/nodegroups";
@@ -241,7 +241,8 @@ describe("cluster: prod node groups", () => {
         const ng = one(run, T.nodeGroup, "cluster-executor");
         expect(v(ng).instanceTypes).to.deep.equal(["c6i.4xlarge"]);
         expect(v(ng).taints).to.deep.equal([{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: "NO_SCHEDULE" }]);
-        expect(v(ng).labels).to.deep.equal(EXECUTOR_NODES.labels);
+        // The role label the pods select, and the CPU their binary is built for.
+        expect(v(ng).labels).to.deep.equal({ ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: "icelake-server" });
         expect(ng.ignoreChanges).to.include("scalingConfig.desiredSize");
     });
 

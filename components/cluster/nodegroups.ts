@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterSettings } from "../../settings/schema";
-import { EXECUTOR_NODES } from "../shared/conventions";
+import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES } from "../shared/conventions";
 import { managedPolicy } from "./iam";
 import { type NodeRole, nodeUserData } from "./node-tuning";
 
@@ -119,7 +119,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     const general = group("general", s.generalNodes, { userData: nodeUserData("general"), labels: { [NODE_ROLE_LABEL]: "general" } });
     const executor = group("executor", s.executorNodes, {
         userData: nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
-        labels: { ...EXECUTOR_NODES.labels },
+        labels: { ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: s.executorNodes.cpuTarget },
         taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
     });
     return { role, general, executor, launchTemplates };

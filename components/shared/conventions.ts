@@ -80,3 +80,10 @@ export const EXECUTOR_NODES = {
     labels: { "deepalpha.io/node-role": "executor" },
     taint: { key: "deepalpha.io/executor", value: "true", effect: "NoSchedule" },
 } as const;
+
+/**
+ * Label of the executor nodes naming the CPU the executor image must be built for (cluster.executorNodes.cpuTarget);
+ * the executor pods select it, so a pod built for one CPU never lands on a node of another, even while a node
+ * group of a new family replaces the old one.
+ */
+export const EXECUTOR_CPU_LABEL = "deepalpha.io/cpu-target";
