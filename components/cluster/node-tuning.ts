@@ -20,7 +20,7 @@ export interface Sysctl {
 const COMMON: Record<string, Sysctl> = {
     "net.core.default_qdisc": {
         value: "fq",
-        why: "fair queueing with pacing, the queueing discipline BBR is designed for; applies to interfaces attached after boot (the VPC CNI's secondary ENIs); on eth0 BBR paces by itself",
+        why: "fair queueing with pacing, the queueing discipline BBR is designed for; applies to interfaces attached after boot (the secondary ENIs the VPC CNI adds); on eth0 BBR paces by itself",
     },
     "net.ipv4.tcp_congestion_control": {
         value: "bbr",
