@@ -19,7 +19,7 @@ const common: Defaults = {
         adminRoleArns: [],
         generalNodes: { instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3, maxSize: 9 },
         // c6i: Ice Lake, so the executor image is built with -C target-cpu=icelake-server.
-        executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024, cpuTarget: "icelake-server" },
+        executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024, enaExpress: false, cpuTarget: "icelake-server" },
         gateway: { install: true, className: "nginx", tls: "selfSigned" },
     },
     data: {

@@ -67,6 +67,9 @@ export const clusterSchema = z
                 desiredSize: int(1, 100),
                 maxSize: int(1, 100),
                 hugepages2Mi: int(0, 65536).describe("2 MiB huge pages reserved per node"),
+                enaExpress: z
+                    .boolean()
+                    .describe("ENA Express (SRD) on the executor nodes' primary interface; only for instance types that support it (checked against EC2's instance type data at preview); docs/performance-tuning.md says why it is off"),
                 cpuTarget: z
                     .enum(EXECUTOR_CPU_TARGETS)
                     .describe("the CPU the executor image is compiled for (rustc -C target-cpu); instanceType must be a family with that CPU (docs/performance-tuning.md)"),

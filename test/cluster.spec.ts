@@ -535,6 +535,44 @@ describe("cluster: prod settings variants", () => {
     });
 });
 
+describe("cluster: ENA Express on the executor nodes (executorNodes.enaExpress)", () => {
+    const withExecutor = (executorNodes: Record<string, unknown>) =>
+        planWith("prod", { "deepalpha:cluster": JSON.stringify({ gateway: { install: true, className: "nginx", tls: "acm", acmCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" }, executorNodes }) });
+
+    it("off by default: the launch templates carry the security groups themselves, no network interface", async () => {
+        const run = await planStack("prod");
+        for (const lt of byType(run, T.lt)) {
+            expect(v(lt).networkInterfaces, lt.name).to.equal(undefined);
+            expect(v(lt).vpcSecurityGroupIds, lt.name).to.have.length(2);
+        }
+    });
+
+    it("on a type EC2 says supports it: SRD for TCP on the primary interface, which takes over the security groups", async () => {
+        const run = await withExecutor({ instanceType: "c6in.32xlarge", enaExpress: true, cpuTarget: "icelake-server" });
+        const ex = v(one(run, T.lt, "cluster-executor"));
+        const general = v(one(run, T.lt, "cluster-general"));
+        expect(ex.vpcSecurityGroupIds).to.equal(undefined);
+        expect(ex.networkInterfaces).to.deep.equal([
+            {
+                deviceIndex: 0,
+                deleteOnTermination: "true",
+                securityGroups: general.vpcSecurityGroupIds,
+                enaSrdSpecification: { enaSrdEnabled: true, enaSrdUdpSpecification: { enaSrdUdpEnabled: false } },
+            },
+        ]);
+    });
+
+    it("on a type without ENA Express support the program stops, naming the setting", async () => {
+        let err: Error | undefined;
+        try {
+            await withExecutor({ instanceType: "c5.4xlarge", enaExpress: true, cpuTarget: "skylake-avx512" });
+        } catch (e) {
+            err = e as Error;
+        }
+        expect(err?.message ?? "", "expected the run to fail").to.contain("deepalpha:cluster.executorNodes.enaExpress: got true, but EC2 reports that c5.4xlarge does not support ENA Express");
+    });
+});
+
 describe("cluster: dev (local profile)", () => {
     let run: ProgramRun;
     before(async () => {

@@ -22,6 +22,29 @@ export function amiTypeFor(instanceType: string): string {
     return /^[a-z]+[0-9]+g[a-z]*\./.test(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
+/**
+ * The primary network interface of an ENA Express node: the security groups move here (a launch template with
+ * network interfaces takes none of its own), ENA Express (SRD) on for TCP, off for UDP, which it would reorder.
+ */
+export function enaExpressInterface(securityGroupIds: pulumi.Input<string>[]) {
+    return {
+        deviceIndex: 0,
+        deleteOnTermination: "true",
+        securityGroups: securityGroupIds,
+        enaSrdSpecification: { enaSrdEnabled: true, enaSrdUdpSpecification: { enaSrdUdpEnabled: false } },
+    };
+}
+
+/**
+ * The stack's problem with ENA Express on the executor nodes, given EC2's answer for the instance type
+ * (DescribeInstanceTypes' EnaSrdSupported); undefined when there is none. The program asks EC2 before it
+ * creates anything (program.ts, checkAgainstEc2).
+ */
+export function enaExpressProblem(instanceType: string, enaSrdSupported: boolean): string | undefined {
+    if (enaSrdSupported) return undefined;
+    return `deepalpha:cluster.executorNodes.enaExpress: got true, but EC2 reports that ${instanceType} does not support ENA Express; set it to false or choose an instance type that supports it`;
+}
+
 export interface NodeGroupsArgs {
     settings: ClusterSettings;
     clusterName: pulumi.Output<string>;
@@ -62,7 +85,11 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     );
 
     const launchTemplates: aws.ec2.LaunchTemplate[] = [];
-    const group = (nodeRole: NodeRole, g: ClusterSettings["generalNodes"], extra: { userData: string; labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[] }) => {
+    const group = (
+        nodeRole: NodeRole,
+        g: ClusterSettings["generalNodes"],
+        extra: { userData: string; labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[]; enaExpress?: boolean },
+    ) => {
         const lt = new aws.ec2.LaunchTemplate(
             `${name}-${nodeRole}`,
             {
@@ -73,7 +100,9 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
                 // With security groups in the launch template EKS adds none itself: the cluster group keeps the
                 // control plane reachable, the node group is what the data tier admits.
-                vpcSecurityGroupIds: args.securityGroupIds,
+                ...(extra.enaExpress
+                    ? { networkInterfaces: [enaExpressInterface(args.securityGroupIds)] }
+                    : { vpcSecurityGroupIds: args.securityGroupIds }),
                 blockDeviceMappings: [
                     { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
                 ],
@@ -119,6 +148,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     const general = group("general", s.generalNodes, { userData: nodeUserData("general"), labels: { [NODE_ROLE_LABEL]: "general" } });
     const executor = group("executor", s.executorNodes, {
         userData: nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
+        enaExpress: s.executorNodes.enaExpress,
         labels: { ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: s.executorNodes.cpuTarget },
         taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
     });
