@@ -8,6 +8,7 @@ import { CONTAINER_NOFILE, nodeSysctls } from "../components/cluster/node-tuning
 import { executorSysctls, websocketSysctls } from "../components/app/pod-sysctls";
 import { IDLE_TIMEOUTS, WEBSOCKET_PING_INTERVAL_SECONDS } from "../components/shared/connection-path";
 import { profileDefaults } from "../settings/defaults";
+import { clusterSchema } from "../settings/schema";
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT_DIR, f), "utf8");
 
@@ -63,6 +64,15 @@ describe("performance tuning: the document accounts for the seed and matches the
         expect(doc).to.contain(`RUSTFLAGS="-C target-cpu=${cluster.executorNodes.cpuTarget}"`);
         expect(doc).to.contain(`the default \`${cluster.executorNodes.instanceType}\``).and.contain(`**\`${cluster.executorNodes.cpuTarget}\`**`);
         expect(doc).to.contain('lto = "fat"');
+    });
+
+    it("was checked against the kernels of exactly the Kubernetes versions the program accepts (1.32-1.35)", () => {
+        // The node table's "kernel default" values are those of the EKS AL2023 AMIs' Linux 6.1/6.12 for these
+        // versions; later AMIs run newer kernels with larger defaults. Widening the range means re-checking the table.
+        const accepts = (v: string) => clusterSchema.shape.kubernetesVersion.safeParse(v).success;
+        expect(["1.32", "1.33", "1.34", "1.35"].filter(accepts)).to.have.length(4);
+        expect(["1.31", "1.36", "1.37"].filter(accepts), "re-check docs/performance-tuning.md's kernel defaults first").to.deep.equal([]);
+        expect(doc).to.contain("Linux 6.1 (Kubernetes 1.32) and 6.12 (1.33 to 1.35)");
     });
 
     it("the README's deviations list links to it", () => {

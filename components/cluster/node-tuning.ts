@@ -38,7 +38,7 @@ const EXECUTOR: Record<string, Sysctl> = {
     "net.core.wmem_max": { value: "16777216", why: "16 MiB ceiling for a socket that sets SO_SNDBUF itself (default 208 KiB)" },
     "net.ipv4.tcp_rmem": {
         value: "4096 131072 16777216",
-        why: "autotuning may grow a receive window to 16 MiB (default max 6 MiB): one market-data stream over a 130 ms path to the exchange can then approach 1 Gbit/s; copied into the executor pod's namespace",
+        why: "autotuning may grow a receive window to 16 MiB (6 MiB by default on the 6.1/6.12 kernels of the EKS AL2023 AMIs): one market-data stream over a 130 ms path to the exchange can then approach 1 Gbit/s; copied into the executor pod's namespace",
     },
     "net.ipv4.tcp_wmem": {
         value: "4096 16384 16777216",
