@@ -11,7 +11,6 @@ export type Container = k8s.types.input.core.v1.Container;
 export type EnvVar = k8s.types.input.core.v1.EnvVar;
 export type PodSpec = k8s.types.input.core.v1.PodSpec;
 export type Volume = k8s.types.input.core.v1.Volume;
-export type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 export type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 export type Probe = k8s.types.input.core.v1.Probe;
 export type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;

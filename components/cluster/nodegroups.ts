@@ -23,8 +23,8 @@ export function amiTypeFor(instanceType: string): string {
 }
 
 /**
- * The primary network interface of an ENA Express node: the security groups move here (a launch template with
- * network interfaces takes none of its own), ENA Express (SRD) on for TCP, off for UDP, which it would reorder.
+ * The primary network interface of an ENA Express node: the security groups move here (EKS takes them on the
+ * instance or on the interface, never both), ENA Express (SRD) on for TCP, off for UDP, which it would reorder.
  */
 export function enaExpressInterface(securityGroupIds: pulumi.Input<string>[]) {
     return {
