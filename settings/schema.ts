@@ -1,6 +1,7 @@
 // The stack configuration's schema: every `deepalpha:*` key, its type, its allowed range and what it is for.
 // Pure data and zod, no Pulumi: the validator, the README's configuration reference and the tests all read it.
 import { z } from "zod";
+import { EXECUTOR_CPU_TARGETS } from "./instance-families";
 
 // ---------------------------------------------------------------------------------------------------------
 // Reusable field types, each with the message a user sees when the value is wrong.
@@ -80,6 +81,12 @@ export const clusterSchema = z
                 desiredSize: int(1, 100),
                 maxSize: int(1, 100),
                 hugepages2Mi: int(0, 65536).describe("2 MiB huge pages reserved per node"),
+                enaExpress: z
+                    .boolean()
+                    .describe("ENA Express (SRD) on the executor nodes' primary interface; only for instance types that support it (checked against EC2's instance type data at preview); docs/performance-tuning.md says why it is off"),
+                cpuTarget: z
+                    .enum(EXECUTOR_CPU_TARGETS)
+                    .describe("the CPU the executor image is compiled for (rustc -C target-cpu); instanceType must be a family with that CPU (docs/performance-tuning.md)"),
             })
             .strict()
             .describe("production: the tainted node group for the Rust executor"),

@@ -170,7 +170,7 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
     monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(options.stack, PROJECT, parent || undefined, type, name);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     const captured: Captured[] = [];
-    // The program module exports its main function (index.ts: `export = () => deploy(loadConfig())`).
+    // The program module exports its main function (index.ts: loadConfig, checkAgainstEc2, then deploy).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const main = require("../../index") as () => unknown;
     let stackResource: pulumi.Resource | undefined;
