@@ -188,8 +188,12 @@ export function diffLiveObject(o: PlanObject, outputs: unknown, live: Map<string
     } else if (o.kind === "ConfigMap") {
         problems.push(...subsetDiff(o.inputs.data, obj.data, `${where} data`));
     } else if (o.kind === "Secret") {
-        // Values are secret in the plan; the keys are not.
-        const plannedKeys = Object.keys({ ...((o.inputs.stringData ?? {}) as Obj), ...((o.inputs.data ?? {}) as Obj) }).sort();
+        // Values are secret in the plan, and so is a whole stringData built from secret Outputs: then only
+        // the type can be compared. Otherwise the keys can.
+        problems.push(...subsetDiff(o.inputs.type, obj.type, `${where} type`));
+        const maps = [o.inputs.stringData, o.inputs.data].filter((m) => m !== undefined);
+        if (maps.some((m) => m === null || typeof m !== "object")) return problems;
+        const plannedKeys = Object.keys(Object.assign({}, ...(maps as Obj[]))).sort();
         const liveKeys = Object.keys((obj.data ?? {}) as Obj).sort();
         if (JSON.stringify(plannedKeys) !== JSON.stringify(liveKeys)) problems.push(`${where}: keys ${liveKeys.join(",")}, planned ${plannedKeys.join(",")}`);
     } else if (o.kind === "Namespace") {

@@ -151,3 +151,36 @@ describe("plan URNs are the engine's (pulumi/pulumi resource.NewURN)", () => {
         expect(run.resources.filter((r) => r.urn.includes("pulumi:pulumi:Stack$"))).to.deep.equal([]);
     });
 });
+
+describe("e2e: planned vs live Secrets", () => {
+    const secret = (inputs: Record<string, unknown>): PlanObject => ({
+        urn: "urn:s", resource: "Secret", apiVersion: "v1", kind: "Secret", name: "s", namespace: "n", retainOnDelete: false,
+        inputs: { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "n" }, ...inputs },
+    });
+    const live = (data: Record<string, string>, type = "Opaque") => new Map([["Secret/n/s", { apiVersion: "v1", kind: "Secret", type, data }]]);
+
+    it("compares the keys when the plan shows them, never the values", () => {
+        expect(diffLiveObject(secret({ type: "Opaque", stringData: { a: "[secret]" } }), undefined, live({ a: "eA==" }))).to.deep.equal([]);
+        expect(diffLiveObject(secret({ type: "Opaque", stringData: { a: "[secret]" } }), undefined, live({ b: "eA==" }))[0]).to.contain("keys b, planned a");
+    });
+
+    it("compares only the type when the whole map is masked", () => {
+        expect(diffLiveObject(secret({ type: "Opaque", stringData: "[secret]" }), undefined, live({ b: "eA==" }))).to.deep.equal([]);
+        expect(diffLiveObject(secret({ type: "Opaque", stringData: "[secret]" }), undefined, live({}, "kubernetes.io/tls"))[0]).to.contain("type");
+    });
+});
+
+describe("a second pulumi up changes nothing (defects the end-to-end run found)", () => {
+    for (const stack of ["dev", "prod"] as const) {
+        it(`${stack}: no Secret carries an empty data or stringData map (the engine does not store it, so each later run planned a replacement)`, async () => {
+            const run = await planStack(stack);
+            const empty = byType(run, "kubernetes:core/v1:Secret").filter((r) =>
+                ["data", "stringData"].some((k) => {
+                    const m = r.values[k];
+                    return m !== undefined && m !== null && typeof m === "object" && Object.keys(m).length === 0;
+                }),
+            );
+            expect(empty.map((r) => r.name)).to.deep.equal([]);
+        });
+    }
+});

@@ -62,12 +62,16 @@ export class AppTier extends pulumi.ComponentResource {
             { metadata: { name: APP_CONFIG_NAME, namespace: NAMESPACES.app, labels: labelsFor(APP_CONFIG_NAME, "config") }, data: configData },
             k8sOpts,
         );
+        // No stringData at all when the stack sets none of the keys (allowed in dev): an empty secret map is not
+        // stored in the engine's state, so every later `pulumi up` saw `+stringData` and replaced the Secret and
+        // the Deployments that read it (found by the end-to-end run).
+        const externalData = externalSecretData(args.secrets);
         const external = new k8s.core.v1.Secret(
             EXTERNAL_SECRET_NAME,
             {
                 metadata: { name: EXTERNAL_SECRET_NAME, namespace: NAMESPACES.app, labels: labelsFor(EXTERNAL_SECRET_NAME, "config") },
                 type: "Opaque",
-                stringData: externalSecretData(args.secrets),
+                ...(Object.keys(externalData).length ? { stringData: externalData } : {}),
             },
             k8sOpts,
         );
