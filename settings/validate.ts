@@ -127,6 +127,18 @@ function crossChecks(s: Settings): string[] {
             p.push(`${NAMESPACE}:${key}.tag: got ${JSON.stringify(img.tag)}, the production profile requires a pinned version tag (not latest/stable/develop/main)`);
         }
     }
+    const pg = s.data.postgres.engineVersion;
+    if (pg.includes(".")) {
+        p.push(
+            `${NAMESPACE}:data.postgres.engineVersion: got ${JSON.stringify(pg)}, the production profile takes the major version only (such as ${JSON.stringify(pg.split(".")[0])}): ` +
+                "RDS retires minors on its own schedule (no new instances, then forced upgrades), and a pinned minor would make the next preview after a forced upgrade plan a downgrade; " +
+                "RDS creates the instance on the major's current default minor and upgrades minors itself (aws rds describe-db-engine-versions --engine postgres --default-only)",
+        );
+    }
+    const clientMajor = s.data.images.postgres.tag.split(/[.-]/)[0];
+    if (clientMajor !== pg.split(".")[0]) {
+        p.push(`${NAMESPACE}:data.images.postgres.tag: got ${JSON.stringify(s.data.images.postgres.tag)}, the migration and pg_dump client must have the server's major version (data.postgres.engineVersion ${JSON.stringify(pg)})`);
+    }
     if (c.publicEndpointCidrs.includes("0.0.0.0/0")) {
         p.push(`${NAMESPACE}:cluster.publicEndpointCidrs: got "0.0.0.0/0", the production profile allows only specific CIDRs (or none)`);
     }

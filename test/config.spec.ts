@@ -112,6 +112,16 @@ describe("config: bad input is rejected with key, value and what is allowed", ()
             expect: [/deepalpha:app\.image\.tag: got "latest", the production profile requires a pinned version tag/],
         },
         {
+            what: "a pinned PostgreSQL minor in production (RDS retires minors: 16.6 cannot be created since 1 May 2026)",
+            config: () => ({ ...prodFile().config, "deepalpha:data": { postgres: { engineVersion: "16.6" } } }),
+            expect: [/deepalpha:data\.postgres\.engineVersion: got "16\.6", the production profile takes the major version only \(such as "16"\)/, /aws rds describe-db-engine-versions/],
+        },
+        {
+            what: "a migration/pg_dump client of another major than the RDS server",
+            config: () => ({ ...prodFile().config, "deepalpha:data": { images: { postgres: { repository: "postgres", tag: "15.13-alpine" } } } }),
+            expect: [/deepalpha:data\.images\.postgres\.tag: got "15\.13-alpine", the migration and pg_dump client must have the server's major version/],
+        },
+        {
             what: "the EKS API open to the world",
             config: () => ({ ...prodFile().config, "deepalpha:cluster": { publicEndpointCidrs: ["0.0.0.0/0"] } }),
             expect: [/deepalpha:cluster\.publicEndpointCidrs: got "0\.0\.0\.0\/0"/],

@@ -60,6 +60,30 @@ describe("data tier, prod: RDS PostgreSQL", () => {
         expect(db.finalSnapshotIdentifier).to.equal("deepalpha-postgres-final");
     });
 
+    it("lets RDS keep the minor: engineVersion is the major alone, minor upgrades automatic, replicas follow their source", async () => {
+        const run = await prod();
+        const db = one(run, "aws:rds/instance:Instance", "deepalpha-postgres").values as Obj;
+        expect(db.engineVersion).to.equal("16");
+        expect(db.autoMinorVersionUpgrade).to.equal(true);
+        expect(db.allowMajorVersionUpgrade).to.equal(true);
+        // terraform-provider-aws (internal/service/rds, compareActualEngineVersion) keeps the configured version in
+        // state while it is a dot-prefix of the running one; anything else is stored and diffed back (a downgrade).
+        const keptInState = (configured: string, running: string) => configured === running || running.startsWith(`${configured}.`);
+        for (const forced of ["16.11", "16.15", "16.23"]) {
+            expect(keptInState(String(db.engineVersion), forced), `after a forced upgrade to ${forced}`).to.equal(true);
+        }
+        for (const r of byType(run, "aws:rds/instance:Instance").filter((x) => (x.values as Obj).replicateSourceDb)) {
+            expect((r.values as Obj).engineVersion, `${r.name} runs its source's version`).to.equal(undefined);
+        }
+        // The Jobs' client: the server's major, and no older than 16.11, RDS's forced-upgrade target of May 2026.
+        const jobs = byType(run, "kubernetes:batch/v1:Job").concat(byType(run, "kubernetes:batch/v1:CronJob"));
+        const images = [...new Set(JSON.stringify(jobs.map((j) => j.values)).match(/postgres:[0-9][^"]*/g) ?? [])];
+        expect(images).to.have.length(1);
+        const [, major, minor] = /^postgres:([0-9]+)\.([0-9]+)-alpine$/.exec(images[0]) ?? [];
+        expect(major, images[0]).to.equal("16");
+        expect(Number(minor), images[0]).to.be.at.least(11);
+    });
+
     it("keeps the master password out of the plan (secret from @pulumi/random)", async () => {
         const run = await prod();
         const db = one(run, "aws:rds/instance:Instance", "deepalpha-postgres");

@@ -52,7 +52,6 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
     const identifier = `${a.prefix}-postgres`;
     const common = {
         engine: "postgres",
-        engineVersion: s.engineVersion,
         instanceClass: s.instanceClass,
         storageType: "gp3",
         storageEncrypted: true,
@@ -61,9 +60,10 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
         publiclyAccessible: false,
         port: DATA_PORTS.postgres,
         deletionProtection: true,
-        // Minor upgrades go through engineVersion in the stack config: a silent AWS upgrade would make
-        // the next preview try to "downgrade" the instance.
-        autoMinorVersionUpgrade: false,
+        // RDS keeps the instance on a supported minor (it force-upgrades retired minors anyway). engineVersion
+        // is the major alone, so the provider keeps the configured "16" in state when the instance runs 16.x
+        // (terraform-provider-aws compareActualEngineVersion): no preview ever plans a minor downgrade.
+        autoMinorVersionUpgrade: true,
         // Changes wait for the maintenance window instead of restarting a trading database mid-session.
         applyImmediately: false,
         performanceInsightsEnabled: true,
@@ -79,6 +79,10 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
         {
             ...common,
             identifier,
+            engineVersion: s.engineVersion,
+            // A major upgrade happens only when engineVersion changes in the stack config (RDS never does one
+            // itself); without this flag RDS refuses it. Read replicas are upgraded with the primary.
+            allowMajorVersionUpgrade: true,
             kmsKeyId: a.kmsKeyArn,
             dbName: DB.name,
             username: DB.user,
@@ -111,6 +115,7 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
                     identifier: id,
                     // Same region: the source's identifier. Subnet group, storage size and KMS key follow the source
                     // (RDS encrypts a same-region replica with the source's key and takes no other).
+                    // No engineVersion: a replica runs its source's version, and RDS upgrades both together.
                     replicateSourceDb: primary.identifier,
                     availabilityZone: pulumi.output(a.availabilityZones).apply((zones) => zones[i % zones.length]),
                     maxAllocatedStorage: s.maxAllocatedStorageGb,
