@@ -62,7 +62,8 @@ export function prepareConfig(args: PlanArgs, root = path.resolve(__dirname, "..
             notes.push(`required secrets not in ${path.basename(file)} were filled with marked placeholders (shown as [secret]): ${missing.join(", ")}; run with --strict to fail as pulumi up would`);
         }
     }
-    validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack });
+    const { placeholderNotes } = validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack }, { placeholders: args.strict ? "refuse" : "note" });
+    for (const n of placeholderNotes) notes.push(`placeholder, pulumi up and --strict refuse it: ${n}`);
     void SECRET_KEYS;
     return { config, secretKeys, notes };
 }
