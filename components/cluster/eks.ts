@@ -32,6 +32,8 @@ export interface ControlPlane {
     oidcProviderArn: pulumi.Output<string>;
     /** Issuer host and path without `https://`, the form IAM trust-policy condition keys use. */
     oidcIssuer: pulumi.Output<string>;
+    /** The cluster's Service range (EKS picks 172.20.0.0/16 for a 10.x VPC, else 10.100.0.0/16). */
+    serviceCidr: pulumi.Output<string>;
 }
 
 /** Access entries for the configured admin roles, keyed by role name so removing one does not renumber the rest. */
@@ -137,5 +139,6 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
         provider,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcProviderUrl.apply((u) => u.replace(/^https:\/\//, "")),
+        serviceCidr: cluster.eksCluster.apply((c) => c.kubernetesNetworkConfig).apply((k) => k.serviceIpv4Cidr),
     };
 }

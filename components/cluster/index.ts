@@ -10,7 +10,7 @@ import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./ad
 import { createControlPlane } from "./eks";
 import { createGateway } from "./gateway";
 import { createLocalProvider } from "./local";
-import { allowRules, createAllowRules, createAppRbac, createNamespaces, namespaceSpecs } from "./namespaces";
+import { allowRules, createAllowRules, createAppRbac, createNamespaces, kubernetesServiceAddress, namespaceSpecs } from "./namespaces";
 import { createNetwork } from "./network";
 import { createNodeGroups } from "./nodegroups";
 
@@ -56,6 +56,10 @@ export class ClusterComponent extends pulumi.ComponentResource {
     /** The cluster's OIDC issuer URL (https://...), for IRSA trust policies. */
     readonly oidcProviderUrl?: pulumi.Output<string>;
     readonly nodeGroupNames?: pulumi.Output<{ general: string; executor: string }>;
+    /** Production: the cluster's Service range, read back from EKS. */
+    readonly serviceCidr?: pulumi.Output<string>;
+    /** Production: the `kubernetes` Service's ClusterIP, which in-cluster API clients dial (NetworkPolicies allow it). */
+    readonly apiServiceAddress?: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("deepalpha:index:Cluster", name, {}, opts);
@@ -105,6 +109,8 @@ export class ClusterComponent extends pulumi.ComponentResource {
             this.clusterName = cp.clusterName;
             this.oidcProviderArn = cp.oidcProviderArn;
             this.oidcProviderUrl = cp.cluster.oidcProviderUrl;
+            this.serviceCidr = cp.serviceCidr;
+            this.apiServiceAddress = cp.serviceCidr.apply(kubernetesServiceAddress);
             this.nodeGroupNames = pulumi.all([nodes.general.nodeGroupName, nodes.executor.nodeGroupName]).apply(([general, executor]) => ({ general, executor }));
             this.network = {
                 vpcId: network.vpc.id,
@@ -120,7 +126,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
         this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts);
         createAppRbac(this.namespaceResources.app, k8sOpts);
         const acme = s.gateway.tls === "letsEncrypt";
-        createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", acme }), this.namespaceResources, k8sOpts);
+        createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", apiServiceAddress: this.apiServiceAddress, acme }), this.namespaceResources, k8sOpts);
 
         const gw = createGateway(
             name,
@@ -143,6 +149,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
             gatewayAddress: this.gatewayAddress,
             oidcProviderArn: this.oidcProviderArn,
             nodeGroupNames: this.nodeGroupNames,
+            serviceCidr: this.serviceCidr,
         });
     }
 }

@@ -134,14 +134,27 @@ export interface AllowRule {
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 
+/** The `kubernetes` Service's ClusterIP: the first address of the service range (172.20.0.0/16 -> 172.20.0.1). */
+export function kubernetesServiceAddress(serviceCidr: string): string {
+    const [addr, bits] = serviceCidr.split("/");
+    const n = addr.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(bits));
+    const first = Math.floor(n / size) * size + 1;
+    return [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".");
+}
+
 /**
  * What the gateway and cert-manager namespaces need on top of default-deny + DNS. Pure, for tests.
  * `apiServerCidr`: where the Kubernetes API's endpoints live (prod: the VPC, whose ENIs carry the private
  * EKS endpoint; local: anywhere, the API is a node address). Ports 443 (EKS) and 6443 (kind, minikube).
+ * `apiServiceAddress`: the `kubernetes` Service's ClusterIP, which in-cluster clients dial. Whether a
+ * NetworkPolicy sees that address or the endpoint behind it is up to the implementation (Kubernetes docs,
+ * NetworkPolicy "Targeting ... Service IPs"); the VPC CNI's policy agent matches the pre-DNAT service address
+ * (aws/aws-network-policy-agent#549), so both must be allowed.
  */
-export function allowRules(opts: { apiServerCidr: string; acme: boolean }): AllowRule[] {
+export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pulumi.Input<string>; acme: boolean }): AllowRule[] {
     const { gateway, app, monitoring, certManager } = NAMESPACES;
-    const apiServer = [{ to: [{ ipBlock: { cidr: opts.apiServerCidr } }], ports: tcp(443, 6443) }];
+    const apiServer = [{ to: apiServerPeers(opts.apiServerCidr, opts.apiServiceAddress), ports: tcp(443, 6443) }];
     const dataPlane = { podSelector: { matchLabels: DATA_PLANE_SELECTOR } };
     const rules: AllowRule[] = [
         {
@@ -235,6 +248,14 @@ export function allowRules(opts: { apiServerCidr: string; acme: boolean }): Allo
         );
     }
     return rules;
+}
+
+/** ipBlock peers for the Kubernetes API: its endpoints' range and (prod) the `kubernetes` Service address. */
+export function apiServerPeers(apiServerCidr: string, apiServiceAddress?: pulumi.Input<string>) {
+    return [
+        { ipBlock: { cidr: apiServerCidr } },
+        ...(apiServiceAddress ? [{ ipBlock: { cidr: pulumi.interpolate`${apiServiceAddress}/32` } }] : []),
+    ];
 }
 
 export function createAllowRules(rules: AllowRule[], namespaces: Record<string, k8s.core.v1.Namespace>, opts: pulumi.CustomResourceOptions): void {

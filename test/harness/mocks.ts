@@ -87,6 +87,8 @@ const resourceState: Record<string, (name: string, inputs: State) => { id?: stri
                     version: i.version,
                     endpoint: (kc.clusters as { cluster: { server: string } }[])[0].cluster.server,
                     vpcConfig: { clusterSecurityGroupId: eksSg, vpcId: i.vpcId },
+                    // EKS's own choice for a 10.x VPC when no range is given (both stacks use 10.40.0.0/16).
+                    kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: i.kubernetesServiceIpAddressRange ?? "172.20.0.0/16" },
                 },
             },
         };
