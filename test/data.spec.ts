@@ -104,6 +104,16 @@ describe("data tier, prod: RDS PostgreSQL", () => {
         }
         const zones = replicas.map((r) => (r.values as Obj).availabilityZone);
         expect(new Set(zones).size, `replica zones ${zones}`).to.equal(2);
+        // Away from the primary's zone (which RDS chose: the mock answers the second zone) ...
+        const primary = one(run, "aws:rds/instance:Instance", "deepalpha-postgres");
+        expect(zones).not.to.include("us-west-2b");
+        for (const r of replicas) {
+            expect(r.dependencies, `${r.name} zone from the primary's`).to.include(primary.urn);
+            // ... chosen once: a failover that moves the primary must not plan replacing a protected replica.
+            expect(r.ignoreChanges, r.name).to.include("availabilityZone");
+            // A promoted replica starts with point-in-time recovery.
+            expect((r.values as Obj).backupRetentionPeriod, r.name).to.equal(7);
+        }
         // Zones come from the cluster's private subnets (the subnet group's), not from a getAvailabilityZones
         // lookup of the data tier's own, which would also list opted-in Local Zones that have no subnet here.
         const privateSubnets = byType(run, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"));
@@ -214,7 +224,29 @@ describe("data tier, prod: S3 buckets", () => {
         expect(expire(rules(await prod())).status).to.equal("Enabled");
         const longer = await planWith("prod", { "deepalpha:data": JSON.stringify({ objectStorage: { backupRetentionDays: 30 } }) });
         expect(expire(rules(longer)).expiration.days).to.equal(30);
-        expect(expire(rules(longer)).noncurrentVersionExpiration.noncurrentDays).to.equal(30);
+        expect(expire(rules(longer)).noncurrentVersionExpiration.noncurrentDays).to.equal(1);
+    });
+
+    it("keeps a backup the retention and then deletes it: restorable for 7 days, gone within 10 (not 7 + 7 + rounding on the versioned bucket)", async () => {
+        const bucket = one(await prod(), "aws:s3/bucket:Bucket", "deepalpha-backups");
+        const lc = byType(await prod(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.parent === bucket.urn)!;
+        const rule = ((lc.values as Obj).rules as Obj[]).find((r) => r.expiration?.days)!;
+        // S3 (Lifecycle, "How Amazon S3 calculates when an object expires"): add the days to the creation time (current
+        // version) or to the time the version became noncurrent, then round up to the next midnight UTC.
+        const DAY = 86400_000;
+        const nextMidnight = (t: number) => Math.floor(t / DAY) * DAY + DAY;
+        for (const hour of [0.5, 2, 23.5]) {
+            const created = Date.UTC(2026, 10, 30) + hour * 3600_000;
+            const noncurrentAt = nextMidnight(created + rule.expiration.days * DAY);
+            const deletedAt = nextMidnight(noncurrentAt + rule.noncurrentVersionExpiration.noncurrentDays * DAY);
+            expect((noncurrentAt - created) / DAY, `backup at ${hour}h restorable as current`).to.be.at.least(7);
+            expect((deletedAt - created) / DAY, `backup at ${hour}h permanently deleted`).to.be.at.most(10);
+        }
+        // The 02:00 backup of the default schedule: current for 7 d 22 h, permanently deleted after 9 d 22 h (docs).
+        const created = Date.UTC(2026, 10, 30, 2);
+        const noncurrentAt = nextMidnight(created + rule.expiration.days * DAY);
+        expect((noncurrentAt - created) / 3600_000).to.equal(7 * 24 + 22);
+        expect((nextMidnight(noncurrentAt + DAY) - created) / 3600_000).to.equal(9 * 24 + 22);
     });
 
     it("never expires current files, only old versions (so a deleted file can be recovered)", () => {
@@ -232,6 +264,22 @@ describe("data tier, prod: protection and stability", () => {
         ["aws:s3/bucket:Bucket", 2],
         ["aws:kms/key:Key", 2],
     ];
+    it("gives the AWS data stores create/update timeouts above the provider's defaults (Timestream 30m, RDS 40m, ElastiCache 60m)", async () => {
+        const run = await prod();
+        const minutes = (t?: string) => Number(/^([0-9]+)m$/.exec(t ?? "")?.[1] ?? 0);
+        const floors: [string, number, number][] = [
+            ["aws:timestreaminfluxdb/dbInstance:DbInstance", 60, 60],
+            ["aws:rds/instance:Instance", 60, 90],
+            ["aws:elasticache/replicationGroup:ReplicationGroup", 75, 60],
+        ];
+        for (const [type, create, update] of floors) {
+            for (const r of byType(run, type)) {
+                expect(minutes(r.customTimeouts?.create), `${r.name} create`).to.be.at.least(create);
+                expect(minutes(r.customTimeouts?.update), `${r.name} update`).to.be.at.least(update);
+            }
+        }
+    });
+
     it("protects every stateful resource (databases, replicas, cache, InfluxDB, buckets, KMS keys)", async () => {
         const run = await prod();
         for (const [type, count] of STATEFUL) {

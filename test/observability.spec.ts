@@ -355,6 +355,16 @@ describe("observability: tracing (Jaeger v2)", () => {
         expect(j.extraVolumes.map((v: Obj) => v.secret.secretName)).to.deep.equal([ES_CONNECTION.passwordSecret.name, ES_CONNECTION.caSecret.name]);
         expect(chart(run, "jaeger").dependencies).to.include(one(run, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch", "observability-elasticsearch").urn);
     });
+
+    it("prod: pulumi up waits for Elasticsearch to be Ready (30 min) before Jaeger's own readiness wait starts", async () => {
+        const run = await planStack("prod");
+        const es = one(run, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch", "observability-elasticsearch");
+        // Without the annotation a custom resource counts as created at once, and Jaeger's Deployment would spend
+        // its 10-minute wait on a cluster that is still starting.
+        expect((es.values.metadata as Obj).annotations["pulumi.com/waitFor"]).to.equal("jsonpath={.status.phase}=Ready");
+        expect(es.customTimeouts).to.deep.include({ create: "30m" });
+        for (const dependent of ["jaeger", "fluent-bit"]) expect(chart(run, dependent).dependencies, dependent).to.include(es.urn);
+    });
 });
 
 describe("observability: logging (Fluent Bit -> ECK Elasticsearch/Kibana)", () => {

@@ -11,7 +11,7 @@ import { buildAlertGroups } from "./alerts";
 import { CHARTS, chartSource } from "./charts";
 import { DASHBOARD_FILE, buildDashboard, stableJson } from "./dashboard";
 import { EXPORTER_SECRET, EXPORTER_SECRET_KEYS, type ExporterCredentials, postgresExporterValues, redisExporterValues } from "./exporters";
-import { ECK_RELEASE, ES_CONNECTION, ES_NAME, FLUENT_BIT_RELEASE, KIBANA_NAME, eckOperatorValues, elasticsearchSpec, fluentBitValues, kibanaSpec } from "./logging";
+import { ECK_RELEASE, ELASTICSEARCH_WAIT_FOR, ES_CONNECTION, ES_NAME, FLUENT_BIT_RELEASE, KIBANA_NAME, eckOperatorValues, elasticsearchSpec, fluentBitValues, kibanaSpec } from "./logging";
 import {
     GRAFANA_ADMIN_SECRET,
     GRAFANA_DASHBOARD_LABEL,
@@ -209,10 +209,13 @@ export class Observability extends pulumi.ComponentResource {
                 {
                     apiVersion: "elasticsearch.k8s.elastic.co/v1",
                     kind: "Elasticsearch",
-                    metadata: { name: ES_NAME, namespace: MONITORING, labels: labels("elasticsearch", "logging") },
+                    // `pulumi up` waits until ECK reports the cluster Ready, so Jaeger (whose storage it is) starts
+                    // against a live cluster instead of failing its own 10-minute readiness wait while the
+                    // Elasticsearch nodes, their volumes and possibly new nodes are still coming up.
+                    metadata: { name: ES_NAME, namespace: MONITORING, labels: labels("elasticsearch", "logging"), annotations: { "pulumi.com/waitFor": ELASTICSEARCH_WAIT_FOR } },
                     spec: elasticsearchSpec(args.profile, s.elasticsearchStorage),
                 },
-                { ...k8sOpts, dependsOn: [eck] },
+                { ...k8sOpts, dependsOn: [eck], customTimeouts: { create: "30m", update: "30m" } },
             );
             if (s.logging) {
                 new k8s.apiextensions.CustomResource(

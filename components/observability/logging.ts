@@ -21,6 +21,9 @@ export const ES_CONNECTION: ElasticsearchConnection = {
     caSecret: { name: `${ES_NAME}-es-http-certs-public`, key: "ca.crt" },
 };
 
+/** ECK's orchestration phase once every node is up and the cluster answers (ElasticsearchReadyPhase). */
+export const ELASTICSEARCH_WAIT_FOR = "jsonpath={.status.phase}=Ready";
+
 export function eckOperatorValues(profile: Profile): Record<string, unknown> {
     return {
         // Only the monitoring namespace holds Elastic resources: the operator watches nothing else.
