@@ -23,6 +23,7 @@ export function deploy(cfg: StackConfig) {
         network: cluster.network,
         ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
         oidcProviderUrl: cluster.oidcProviderUrl,
+        ...(cluster.appRole ? { appRoleName: cluster.appRole.name } : {}),
         region: cfg.awsRegion,
         tags,
     }, { dependsOn: [cluster] });

@@ -683,3 +683,38 @@ describe("data tier: backup schedules", () => {
         expect(shiftMinutes("*/15 * * * *", 30)).to.equal("*/15 * * * *");
     });
 });
+
+describe("data tier, prod: the application's S3 access (IRSA)", () => {
+    it("annotates the app ServiceAccount with a role only that ServiceAccount can assume", async () => {
+        const run = await prod();
+        const sa = k8sObject(run, "ServiceAccount", "deepalpha", NAMESPACES.app);
+        const role = one(run, "aws:iam/role:Role", "cluster-app");
+        const arn = ((sa.values as Obj).metadata.annotations ?? {})["eks.amazonaws.com/role-arn"];
+        expect(arn).to.equal(`arn:aws:iam::123456789012:role/cluster-app`);
+        const trust = JSON.parse(String((role.values as Obj).assumeRolePolicy));
+        const cond = trust.Statement[0].Condition.StringEquals;
+        expect(Object.entries(cond).find(([k]) => k.endsWith(":sub"))?.[1]).to.equal(`system:serviceaccount:${NAMESPACES.app}:deepalpha`);
+    });
+
+    it("grants that role the files bucket and its key, and nothing of the backups bucket", async () => {
+        const run = await prod();
+        const role = one(run, "aws:iam/role:Role", "cluster-app");
+        const policies = byType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => (p.values as Obj).role === (role.values as Obj).name || p.dependencies.includes(role.urn));
+        expect(policies.map((p) => p.name)).to.deep.equal(["deepalpha-app-files"]);
+        expect(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.dependencies.includes(role.urn))).to.have.length(0);
+        const doc = JSON.parse(String((policies[0].values as Obj).policy));
+        const files = "arn:aws:s3:::deepalpha-files-123456789012-us-west-2";
+        const resources = (doc.Statement as Obj[]).flatMap((st) => st.Resource);
+        expect(resources.filter((r: string) => r.startsWith("arn:aws:s3:::")).sort()).to.deep.equal([files, `${files}/*`]);
+        expect(JSON.stringify(doc)).not.to.contain("backups");
+        expect(JSON.stringify(doc)).not.to.contain("DeleteObjectVersion");
+        const kms = (doc.Statement as Obj[]).find((st) => st.Resource.some((r: string) => r.startsWith("arn:aws:kms:")))!;
+        expect(kms.Resource).to.have.length(1);
+        expect(kms.Condition.StringEquals).to.deep.equal({ "kms:ViaService": "s3.us-west-2.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": files });
+    });
+
+    it("dev: no IRSA annotation (the local store's keys come from the connection Secret)", async () => {
+        const sa = k8sObject(await dev(), "ServiceAccount", "deepalpha", NAMESPACES.app);
+        expect((sa.values as Obj).metadata.annotations ?? {}).not.to.have.property("eks.amazonaws.com/role-arn");
+    });
+});

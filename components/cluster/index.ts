@@ -5,9 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterSettings, Profile } from "../../settings/schema";
-import { NAMESPACES } from "../shared/conventions";
+import { APP_SERVICE_ACCOUNT, NAMESPACES } from "../shared/conventions";
 import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./addons";
 import { createControlPlane } from "./eks";
+import { irsaRole } from "./iam";
 import { createGateway } from "./gateway";
 import { createLocalProvider } from "./local";
 import { allowRules, createAllowRules, createAppRbac, createNamespaces, kubernetesServiceAddress, namespaceSpecs } from "./namespaces";
@@ -56,6 +57,11 @@ export class ClusterComponent extends pulumi.ComponentResource {
     /** The cluster's OIDC issuer URL (https://...), for IRSA trust policies. */
     readonly oidcProviderUrl?: pulumi.Output<string>;
     readonly nodeGroupNames?: pulumi.Output<{ general: string; executor: string }>;
+    /**
+     * Production: IAM role of the application's ServiceAccount (IRSA), trusted for exactly that ServiceAccount and
+     * without permissions of its own; the data tier attaches access to the files bucket and its key.
+     */
+    readonly appRole?: aws.iam.Role;
     /** Production: the cluster's Service range, read back from EKS. */
     readonly serviceCidr?: pulumi.Output<string>;
     /** Production: the `kubernetes` Service's ClusterIP, which in-cluster API clients dial (NetworkPolicies allow it). */
@@ -110,6 +116,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
             this.oidcProviderArn = cp.oidcProviderArn;
             this.oidcProviderUrl = cp.cluster.oidcProviderUrl;
             this.serviceCidr = cp.serviceCidr;
+            this.appRole = irsaRole(`${name}-app`, { oidcProviderArn: cp.oidcProviderArn, oidcIssuer: cp.oidcIssuer, namespace: NAMESPACES.app, serviceAccount: APP_SERVICE_ACCOUNT, tags: args.tags }, { parent: this });
             this.apiServiceAddress = cp.serviceCidr.apply(kubernetesServiceAddress);
             this.nodeGroupNames = pulumi.all([nodes.general.nodeGroupName, nodes.executor.nodeGroupName]).apply(([general, executor]) => ({ general, executor }));
             this.network = {
@@ -124,7 +131,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
         const k8sOpts = { parent: this, provider: this.provider };
         this.namespaces = NAMESPACES;
         this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts);
-        createAppRbac(this.namespaceResources.app, k8sOpts);
+        createAppRbac(this.namespaceResources.app, k8sOpts, this.appRole?.arn);
         const acme = s.gateway.tls === "letsEncrypt";
         createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", apiServiceAddress: this.apiServiceAddress, acme }), this.namespaceResources, k8sOpts);
 

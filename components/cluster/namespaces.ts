@@ -97,13 +97,18 @@ export function createNamespaces(
     return out;
 }
 
-export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.CustomResourceOptions): k8s.core.v1.ServiceAccount {
+/** `awsRoleArn` (prod): the IRSA role the application's pods assume (the data tier grants it the files bucket). */
+export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.CustomResourceOptions, awsRoleArn?: pulumi.Input<string>): k8s.core.v1.ServiceAccount {
     const ns = namespace.metadata.name;
     const o = { ...opts, dependsOn: [namespace] };
     const sa = new k8s.core.v1.ServiceAccount(
         APP_SERVICE_ACCOUNT,
-        // Pods opt in to a token where they use the API; the default is none.
-        { metadata: { name: APP_SERVICE_ACCOUNT, namespace: ns }, automountServiceAccountToken: false },
+        // Pods opt in to a token where they use the API; the default is none. IRSA's web identity token is a
+        // projected volume of its own, unaffected by this.
+        {
+            metadata: { name: APP_SERVICE_ACCOUNT, namespace: ns, ...(awsRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": awsRoleArn } } : {}) },
+            automountServiceAccountToken: false,
+        },
         o,
     );
     new k8s.rbac.v1.Role(

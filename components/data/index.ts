@@ -13,7 +13,7 @@ import { createBackupJobs } from "./backups";
 import { DB, JOBS_SERVICE_ACCOUNT, LOCAL_STORES, SECRET_NAMES, image } from "./common";
 import { connectionData, jobsEnv, secretOf, StoreConnections } from "./connection";
 import { createDataKeys } from "./encryption-keys";
-import { backupsAccessPolicy, createIrsaRole } from "./iam";
+import { backupsAccessPolicy, createIrsaRole, filesAccessPolicy } from "./iam";
 import { createInfluxAppTokenJob } from "./influxdb-app-token";
 import { createLocalInflux } from "./influxdb-local";
 import { createTimestreamInflux } from "./influxdb-timestream";
@@ -37,6 +37,8 @@ export interface DataTierArgs {
     network?: ClusterNetwork;
     oidcProviderArn?: pulumi.Output<string>;
     oidcProviderUrl?: pulumi.Output<string>;
+    /** Production: the application ServiceAccount's IRSA role (cluster tier); gets the files bucket and its key. */
+    appRoleName?: pulumi.Input<string>;
     region?: string;
     tags?: Record<string, string>;
 }
@@ -256,6 +258,13 @@ export class DataTier extends pulumi.ComponentResource {
             },
             parent,
         );
+        if (args.appRoleName) {
+            new aws.iam.RolePolicy(
+                `${prefix}-app-files`,
+                { role: args.appRoleName, policy: pulumi.all([buckets.files.arn, keys.buckets.arn]).apply(([b, k]) => filesAccessPolicy(b, k, args.region!)) },
+                { parent },
+            );
+        }
         new k8s.core.v1.ServiceAccount(
             "data-jobs",
             {
