@@ -181,6 +181,10 @@ function crossChecks(s: Settings): string[] {
     floor("cluster.availabilityZones", c.availabilityZones, 3);
     floor("cluster.generalNodes.minSize", c.generalNodes.minSize, 3);
     floor("cluster.executorNodes.minSize", c.executorNodes.minSize, 2);
+    // One general node group per zone, each able to hold at least one node.
+    if (c.generalNodes.maxSize < c.availabilityZones) {
+        p.push(`${NAMESPACE}:cluster.generalNodes.maxSize: got ${c.generalNodes.maxSize}, allowed minimum is cluster.availabilityZones (${c.availabilityZones}): the general nodes are one group per zone`);
+    }
     floor("data.postgres.backupRetentionDays", s.data.postgres.backupRetentionDays, 7);
     floor("data.postgres.readReplicas", s.data.postgres.readReplicas, 2);
     floor("data.redis.replicas", s.data.redis.replicas, 2);

@@ -56,7 +56,8 @@ export class ClusterComponent extends pulumi.ComponentResource {
     readonly oidcProviderArn?: pulumi.Output<string>;
     /** The cluster's OIDC issuer URL (https://...), for IRSA trust policies. */
     readonly oidcProviderUrl?: pulumi.Output<string>;
-    readonly nodeGroupNames?: pulumi.Output<{ general: string; executor: string }>;
+    /** Production: the general groups (one per zone, in subnet order) and the executor group. */
+    readonly nodeGroupNames?: pulumi.Output<{ general: string[]; executor: string }>;
     /**
      * Production: IAM role of the application's ServiceAccount (IRSA), trusted for exactly that ServiceAccount and
      * without permissions of its own; the data tier attaches access to the files bucket and its key.
@@ -106,9 +107,9 @@ export class ClusterComponent extends pulumi.ComponentResource {
                 },
                 this,
             );
-            const nodeAddons = createNodeAddons(name, ctx, [nodes.general, nodes.executor], cp.provider, this);
+            const nodeAddons = createNodeAddons(name, ctx, [...nodes.general, nodes.executor], cp.provider, this);
             createClusterCharts(name, { ...ctx, region: args.region, clusterNameLiteral: s.name }, cp.provider, [nodeAddons.coredns], this);
-            beforeCharts = [nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
+            beforeCharts = [...nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
 
             this.provider = cp.provider;
             this.kubeconfig = pulumi.secret(cp.kubeconfig);
@@ -118,7 +119,9 @@ export class ClusterComponent extends pulumi.ComponentResource {
             this.serviceCidr = cp.serviceCidr;
             this.appRole = irsaRole(`${name}-app`, { oidcProviderArn: cp.oidcProviderArn, oidcIssuer: cp.oidcIssuer, namespace: NAMESPACES.app, serviceAccount: APP_SERVICE_ACCOUNT, tags: args.tags }, { parent: this });
             this.apiServiceAddress = cp.serviceCidr.apply(kubernetesServiceAddress);
-            this.nodeGroupNames = pulumi.all([nodes.general.nodeGroupName, nodes.executor.nodeGroupName]).apply(([general, executor]) => ({ general, executor }));
+            this.nodeGroupNames = pulumi
+                .all([pulumi.all(nodes.general.map((g) => g.nodeGroupName)), nodes.executor.nodeGroupName])
+                .apply(([general, executor]) => ({ general, executor }));
             this.network = {
                 vpcId: network.vpc.id,
                 vpcCidr: s.vpcCidr,
