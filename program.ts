@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
 import { AppTier, ClusterComponent, DataTier, Observability } from "./components";
 
+// Each tier waits for what it needs, never for a whole other tier (docs/deploy-timeline.md): the data tier's AWS
+// stores only for the VPC pieces in `network`, every tier's Kubernetes objects for `cluster.kubernetesReady`.
 export function deploy(cfg: StackConfig) {
     const { settings } = cfg;
     const profile = settings.profile;
@@ -20,13 +22,14 @@ export function deploy(cfg: StackConfig) {
         settings: settings.data,
         provider: cluster.provider,
         clusterName: settings.cluster.name,
+        kubernetesDependsOn: cluster.kubernetesReady,
         network: cluster.network,
         ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
         oidcProviderUrl: cluster.oidcProviderUrl,
         ...(cluster.appRole ? { appRoleName: cluster.appRole.name } : {}),
         region: cfg.awsRegion,
         tags,
-    }, { dependsOn: [cluster] });
+    });
     const observability = new Observability("observability", {
         profile,
         settings: settings.observability,
@@ -38,7 +41,7 @@ export function deploy(cfg: StackConfig) {
         telegramBotToken: cfg.secrets.telegramBotToken,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
         tags,
-    }, { dependsOn: [cluster] });
+    }, { dependsOn: cluster.kubernetesReady });
     const app = new AppTier("app", {
         profile,
         settings: settings.app,
@@ -47,7 +50,7 @@ export function deploy(cfg: StackConfig) {
         secrets: cfg.secrets,
         otlpEndpoint: observability.otlpEndpoint,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
-    }, { dependsOn: [cluster, data] });
+    }, { dependsOn: [...cluster.kubernetesReady, cluster.gateway, ...data.appPrerequisites] });
 
     return {
         profile,

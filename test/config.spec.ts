@@ -122,6 +122,11 @@ describe("config: bad input is rejected with key, value and what is allowed", ()
             expect: [/deepalpha:data\.images\.postgres\.tag: got "15\.13-alpine", the migration and pg_dump client must have the server's major version/],
         },
         {
+            what: "fewer general nodes at most than zones (one general node group per zone)",
+            config: () => ({ ...prodFile().config, "deepalpha:cluster": { generalNodes: { instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3, maxSize: 3 }, availabilityZones: 4 } }),
+            expect: [/deepalpha:cluster\.generalNodes\.maxSize: got 3, allowed minimum is cluster\.availabilityZones \(4\)/],
+        },
+        {
             what: "the EKS API open to the world",
             config: () => ({ ...prodFile().config, "deepalpha:cluster": { publicEndpointCidrs: ["0.0.0.0/0"] } }),
             expect: [/deepalpha:cluster\.publicEndpointCidrs: got "0\.0\.0\.0\/0"/],

@@ -51,6 +51,13 @@ export class ClusterComponent extends pulumi.ComponentResource {
     readonly gateway: k8s.apiextensions.CustomResource;
     /** Address clients reach the gateway on (prod: the NLB's DNS name). */
     readonly gatewayAddress: pulumi.Output<string>;
+    /**
+     * What the other tiers' Kubernetes objects wait for, and nothing more: the namespaces with their default-deny
+     * and DNS policies, the app ServiceAccount and its Role, and in production the node groups, CoreDNS, the EBS
+     * CSI driver and the gp3 StorageClass. A tier given the component itself as dependsOn would wait for every
+     * resource in it (charts, the Gateway and its load balancer), AWS data stores included.
+     */
+    readonly kubernetesReady: pulumi.Resource[];
     /** Present in production only. */
     readonly network?: ClusterNetwork;
     readonly oidcProviderArn?: pulumi.Output<string>;
@@ -75,6 +82,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
 
         // Kubernetes side, both profiles: namespaces first, then (prod) what needs nodes.
         let beforeCharts: pulumi.Resource[] = [];
+        let nodesReady: pulumi.Resource[] = [];
         if (!prod) {
             const local = createLocalProvider(name, s, this);
             this.provider = local.provider;
@@ -110,6 +118,8 @@ export class ClusterComponent extends pulumi.ComponentResource {
             const nodeAddons = createNodeAddons(name, ctx, [...nodes.general, nodes.executor], cp.provider, this);
             createClusterCharts(name, { ...ctx, region: args.region, clusterNameLiteral: s.name }, cp.provider, [nodeAddons.coredns], this);
             beforeCharts = [...nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
+            // Pods need nodes, DNS and (with volumes) the EBS CSI driver and the default StorageClass.
+            nodesReady = [...nodes.general, nodes.executor, nodeAddons.coredns, nodeAddons.ebsCsi, nodeAddons.gp3];
 
             this.provider = cp.provider;
             this.kubeconfig = pulumi.secret(cp.kubeconfig);
@@ -133,8 +143,10 @@ export class ClusterComponent extends pulumi.ComponentResource {
 
         const k8sOpts = { parent: this, provider: this.provider };
         this.namespaces = NAMESPACES;
-        this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts);
-        createAppRbac(this.namespaceResources.app, k8sOpts, this.appRole?.arn);
+        const ready: pulumi.Resource[] = [];
+        this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts, ready);
+        createAppRbac(this.namespaceResources.app, k8sOpts, this.appRole?.arn, ready);
+        this.kubernetesReady = [...ready, ...nodesReady];
         const acme = s.gateway.tls === "letsEncrypt";
         createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", apiServiceAddress: this.apiServiceAddress, acme }), this.namespaceResources, k8sOpts);
 

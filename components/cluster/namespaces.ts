@@ -39,6 +39,8 @@ export const APP_ROLE_RULES = [{ apiGroups: [""], resources: ["pods", "services"
 export function createNamespaces(
     specs: NamespaceSpec[],
     opts: pulumi.CustomResourceOptions,
+    /** Receives every object created here (namespaces and their baseline policies). */
+    created: pulumi.Resource[] = [],
 ): Record<string, k8s.core.v1.Namespace> {
     const out: Record<string, k8s.core.v1.Namespace> = {};
     for (const spec of specs) {
@@ -60,7 +62,7 @@ export function createNamespaces(
         );
         out[spec.role] = ns;
         const nsOpts = { ...opts, dependsOn: [ns] };
-        new k8s.networking.v1.NetworkPolicy(
+        const deny = new k8s.networking.v1.NetworkPolicy(
             `${spec.name}-default-deny`,
             {
                 metadata: { name: "default-deny-all", namespace: spec.name },
@@ -68,7 +70,7 @@ export function createNamespaces(
             },
             nsOpts,
         );
-        new k8s.networking.v1.NetworkPolicy(
+        const dns = new k8s.networking.v1.NetworkPolicy(
             `${spec.name}-allow-dns`,
             {
                 metadata: { name: "allow-dns-egress", namespace: spec.name },
@@ -93,12 +95,18 @@ export function createNamespaces(
             },
             nsOpts,
         );
+        created.push(ns, deny, dns);
     }
     return out;
 }
 
 /** `awsRoleArn` (prod): the IRSA role the application's pods assume (the data tier grants it the files bucket). */
-export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.CustomResourceOptions, awsRoleArn?: pulumi.Input<string>): k8s.core.v1.ServiceAccount {
+export function createAppRbac(
+    namespace: k8s.core.v1.Namespace,
+    opts: pulumi.CustomResourceOptions,
+    awsRoleArn?: pulumi.Input<string>,
+    created: pulumi.Resource[] = [],
+): k8s.core.v1.ServiceAccount {
     const ns = namespace.metadata.name;
     const o = { ...opts, dependsOn: [namespace] };
     const sa = new k8s.core.v1.ServiceAccount(
@@ -111,12 +119,12 @@ export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.Cus
         },
         o,
     );
-    new k8s.rbac.v1.Role(
+    const role = new k8s.rbac.v1.Role(
         `${APP_SERVICE_ACCOUNT}-reader`,
         { metadata: { name: `${APP_SERVICE_ACCOUNT}-reader`, namespace: ns }, rules: APP_ROLE_RULES },
         o,
     );
-    new k8s.rbac.v1.RoleBinding(
+    const binding = new k8s.rbac.v1.RoleBinding(
         `${APP_SERVICE_ACCOUNT}-reader`,
         {
             metadata: { name: `${APP_SERVICE_ACCOUNT}-reader`, namespace: ns },
@@ -125,6 +133,7 @@ export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.Cus
         },
         o,
     );
+    created.push(sa, role, binding);
     return sa;
 }
 

@@ -33,6 +33,11 @@ export interface DataTierArgs {
     provider: k8s.Provider;
     /** Name prefix for AWS resources. */
     clusterName: string;
+    /**
+     * What the tier's Kubernetes objects wait for (ClusterComponent.kubernetesReady: namespaces, nodes, storage).
+     * Only they wait: the AWS stores start as soon as the VPC pieces they use exist.
+     */
+    kubernetesDependsOn?: pulumi.Resource[];
     /** Production only: where the managed stores live and who may reach them. */
     network?: ClusterNetwork;
     oidcProviderArn?: pulumi.Output<string>;
@@ -68,6 +73,8 @@ interface ProfileResult {
     jobPolicies: ReturnType<typeof jobEgressPolicy>[];
     /** Production: the InfluxDB instance the application-token Job signs in to. */
     influxInstance?: pulumi.Resource;
+    /** Local: the in-cluster stores, which the application waits for (in prod the connection Secret waits for them). */
+    localStores?: pulumi.Resource[];
     storePolicies: ReturnType<typeof localStorePolicies>;
 }
 
@@ -81,11 +88,16 @@ export class DataTier extends pulumi.ComponentResource {
     readonly exporterCredentials: ExporterCredentials;
     /** Redis speaks TLS (rediss://): true in production (ElastiCache in-transit encryption), false locally. */
     readonly redisTls: boolean;
+    /**
+     * What the application's workloads need before they start: the connection Secret, the schema migration and,
+     * in prod, the Job that writes the InfluxDB token into that Secret (locally: the stores themselves).
+     */
+    readonly appPrerequisites: pulumi.Resource[];
 
     constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("deepalpha:index:DataTier", name, {}, opts);
         const s = args.settings;
-        const k8sOpts = { parent: this, provider: args.provider };
+        const k8sOpts = { parent: this, provider: args.provider, ...(args.kubernetesDependsOn?.length ? { dependsOn: args.kubernetesDependsOn } : {}) };
         // Alphanumeric: safe in URLs and in every store's password rules. Generated once, kept in state.
         const password = (n: string, length = 32) =>
             pulumi.secret(new random.RandomPassword(`${name}-${n}`, { length, special: false }, { parent: this }).result);
@@ -108,8 +120,9 @@ export class DataTier extends pulumi.ComponentResource {
 
         // Before the Jobs: under the namespace's default-deny they could not reach a database without them.
         const policies = createPolicies([...r.storePolicies, ...r.jobPolicies], k8sOpts);
+        let tokenJob: pulumi.Resource | undefined;
         if (r.influxInstance) {
-            createInfluxAppTokenJob(
+            tokenJob = createInfluxAppTokenJob(
                 { secretName: SECRET_NAMES.connection, jobsSecretName: jobsSecret.metadata.name, awsCliImage: image(s.images.awsCli), dependsOn: [connection, r.influxInstance, ...policies] },
                 k8sOpts,
             );
@@ -137,6 +150,7 @@ export class DataTier extends pulumi.ComponentResource {
             { ...k8sOpts, dependsOn: [schema.migration] },
         );
 
+        this.appPrerequisites = [connection, schema.migration, ...(tokenJob ? [tokenJob] : []), ...(r.localStores ?? [])];
         this.connectionSecretName = connection.metadata.name;
         this.registerOutputs({
             connectionSecretName: this.connectionSecretName,
@@ -195,6 +209,7 @@ export class DataTier extends pulumi.ComponentResource {
             filesBucket: pulumi.output(LOCAL_BUCKETS.files),
             jobsNamespace: NAMESPACES.data,
             databases: [postgres.statefulSet, store.bootstrap],
+            localStores: [postgres.statefulSet, redis.statefulSet, influx.statefulSet, store.statefulSet, store.bootstrap],
             jobPolicies: [jobEgressPolicy("local")],
             storePolicies: localStorePolicies(),
         };
