@@ -23,7 +23,7 @@ import {
 } from "./metrics-stack";
 import { monitoringPolicies, toNetworkPolicySpec } from "./network-policies";
 import { EXPORTERS, type MonitorSpec, certManagerPodMonitor, exporterServiceMonitors, workloadPodMonitors } from "./scrape";
-import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, jaegerValues } from "./tracing";
+import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, TRACE_INDEX_PREFIX, TRACE_RETENTION_DAYS, indexCleanerContainer, jaegerValues } from "./tracing";
 
 export type { ExporterCredentials } from "./exporters";
 
@@ -247,6 +247,38 @@ export class Observability extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: elasticsearch && s.tracingStorage === "elasticsearch" ? [elasticsearch] : [] },
         );
+        if (elasticsearch && s.tracingStorage === "elasticsearch") {
+            // Trace indices are daily and Jaeger deletes none: without this they grow until the volumes fill.
+            const cleanerLabels = labels("jaeger-es-index-cleaner", "tracing");
+            new k8s.batch.v1.CronJob(
+                `${name}-jaeger-es-index-cleaner`,
+                {
+                    metadata: { name: "jaeger-es-index-cleaner", namespace: MONITORING, labels: cleanerLabels },
+                    spec: {
+                        schedule: "55 23 * * *",
+                        concurrencyPolicy: "Forbid",
+                        successfulJobsHistoryLimit: 1,
+                        failedJobsHistoryLimit: 3,
+                        jobTemplate: {
+                            spec: {
+                                backoffLimit: 3,
+                                template: {
+                                    metadata: { labels: cleanerLabels },
+                                    spec: {
+                                        restartPolicy: "OnFailure",
+                                        automountServiceAccountToken: false,
+                                        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                                        containers: [indexCleanerContainer(ES_CONNECTION, TRACE_RETENTION_DAYS, TRACE_INDEX_PREFIX)],
+                                        volumes: [{ name: "es-ca", secret: { secretName: ES_CONNECTION.caSecret.name, items: [{ key: ES_CONNECTION.caSecret.key, path: ES_CONNECTION.caSecret.key }] } }],
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                { ...k8sOpts, dependsOn: [elasticsearch] },
+            );
+        }
 
         // --- NetworkPolicies. ---------------------------------------------------------------------------
         for (const p of monitoringPolicies({ dataCidrs: args.dataCidrs, logging: s.logging, elasticsearch: useElasticsearch })) {
