@@ -91,8 +91,9 @@ export class ClusterComponent extends pulumi.ComponentResource {
         } else {
             if (!args.region) throw new pulumi.RunError("ClusterComponent (production): args.region is required");
             const network = createNetwork(name, { clusterName: s.name, vpcCidr: s.vpcCidr, availabilityZones: s.availabilityZones, natGateways: s.natGateways, tags: args.tags }, { parent: this });
-            const cp = createControlPlane(name, { settings: s, network, tags: args.tags }, this);
             const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+            const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+            const cp = createControlPlane(name, { settings: s, network, accountId, partition, region: args.region, tags: args.tags }, this);
             const ctx = {
                 clusterName: cp.clusterName,
                 kubernetesVersion: s.kubernetesVersion,

@@ -243,7 +243,7 @@ export class DataTier extends pulumi.ComponentResource {
         // zone without a subnet fails to create; availabilityZone is also create-only on a protected replica.
         const zones = network.availabilityZones.apply((n) => n.slice(0, 3));
         const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-        const keys = createDataKeys(prefix, tags, parent);
+        const keys = createDataKeys(prefix, tags, parent, { accountId, region: args.region });
         const sg = {
             postgres: storeSecurityGroup(prefix, "postgres", network, tags, parent),
             redis: storeSecurityGroup(prefix, "redis", network, tags, parent),
