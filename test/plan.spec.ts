@@ -136,6 +136,19 @@ describe("harness: it refuses what it cannot answer honestly", () => {
         expect(err?.message).to.contain('deepalpha:profile: got "staging"');
     });
 
+    it("the program itself (index.ts -> config.ts, as pulumi up runs it) refuses the template's placeholders", async () => {
+        const { config, secretKeys } = prepareConfig({ stack: "prod", json: true, strict: false }, ROOT_DIR);
+        let err: Error | undefined;
+        try {
+            // Only the offline plan asks for notes; config.ts refuses unless told otherwise.
+            await runProgram({ stack: "prod", config, secretKeys, placeholders: "refuse" });
+        } catch (e) {
+            err = e as Error;
+        }
+        expect(err?.constructor.name).to.equal("RunError");
+        expect(err?.message).to.contain('deepalpha:cluster.publicEndpointCidrs[0]: got "198.51.100.0/24", a documentation range');
+    });
+
     it("records resource options: protect, parent and dependencies", async () => {
         const run = await planStack("prod");
         expect(run.resources.some((r) => r.protect), "prod protects its stateful resources").to.equal(true);
