@@ -1,7 +1,21 @@
 // Wires the four tiers together for one stack and returns the stack outputs.
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import type { StackConfig } from "./config";
 import { AppTier, ClusterComponent, DataTier, Observability } from "./components";
+import { enaExpressProblem } from "./components/cluster/nodegroups";
+
+/**
+ * Settings only EC2 can judge, asked before anything is created: ENA Express needs an instance type that
+ * supports it (DescribeInstanceTypes). Stops `pulumi up`/`preview` with the key and no stack trace.
+ */
+export async function checkAgainstEc2(cfg: StackConfig): Promise<void> {
+    const e = cfg.settings.cluster.executorNodes;
+    if (cfg.settings.profile !== "production" || !e.enaExpress) return;
+    const info = await aws.ec2.getInstanceType({ instanceType: e.instanceType });
+    const problem = enaExpressProblem(e.instanceType, info.enaSrdSupported);
+    if (problem) throw new pulumi.RunError(`invalid stack configuration:\n  - ${problem}`);
+}
 
 // Each tier waits for what it needs, never for a whole other tier (docs/deploy-timeline.md): the data tier's AWS
 // stores only for the VPC pieces in `network`, every tier's Kubernetes objects for `cluster.kubernetesReady`.
@@ -15,6 +29,7 @@ export function deploy(cfg: StackConfig) {
         settings: settings.cluster,
         region: cfg.awsRegion,
         hostnames: [settings.app.apiHost, settings.app.websocketHost],
+        preinstalled: settings.preinstalled,
         tags,
     });
     const data = new DataTier("data", {
@@ -40,6 +55,7 @@ export function deploy(cfg: StackConfig) {
         redisTls: data.redisTls,
         telegramBotToken: cfg.secrets.telegramBotToken,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
+        preinstalled: settings.preinstalled,
         tags,
     }, { dependsOn: cluster.kubernetesReady });
     const app = new AppTier("app", {
@@ -50,6 +66,7 @@ export function deploy(cfg: StackConfig) {
         secrets: cfg.secrets,
         otlpEndpoint: observability.otlpEndpoint,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
+        executorCpuTarget: profile === "production" ? settings.cluster.executorNodes.cpuTarget : undefined,
     }, { dependsOn: [...cluster.kubernetesReady, cluster.gateway, ...data.appPrerequisites] });
 
     return {

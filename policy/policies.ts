@@ -18,6 +18,7 @@ import { podNoHostPorts } from "./policies/pod-no-host-ports";
 import { podNoPrivilegeEscalation } from "./policies/pod-no-privilege-escalation";
 import { podNoPrivileged } from "./policies/pod-no-privileged";
 import { podRunAsNonRoot } from "./policies/pod-run-as-non-root";
+import { podSafeSysctls } from "./policies/pod-safe-sysctls";
 import { podSeccompRuntimeDefault } from "./policies/pod-seccomp-runtime-default";
 import { prodMinReplicas } from "./policies/prod-min-replicas";
 import { prodPodDisruptionBudget } from "./policies/prod-pod-disruption-budget";
@@ -50,6 +51,7 @@ export const policies: Policies = [
     podNoHostNamespaces,
     podNoHostPorts,
     podSeccompRuntimeDefault,
+    podSafeSysctls,
     // Workload hygiene.
     workloadResources,
     workloadProbes,

@@ -18,7 +18,8 @@ const common: Defaults = {
         publicEndpointCidrs: [],
         adminRoleArns: [],
         generalNodes: { instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3, maxSize: 9 },
-        executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024 },
+        // c6i: Ice Lake, so the executor image is built with -C target-cpu=icelake-server.
+        executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024, enaExpress: false, cpuTarget: "icelake-server" },
         gateway: { install: true, className: "nginx", tls: "selfSigned" },
     },
     data: {
@@ -84,6 +85,7 @@ const common: Defaults = {
         logging: true,
         elasticsearchStorage: "100Gi",
     },
+    preinstalled: [],
 };
 
 /** dev: everything in one local cluster, one replica of each workload, small volumes, testnet. */

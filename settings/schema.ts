@@ -1,6 +1,7 @@
 // The stack configuration's schema: every `deepalpha:*` key, its type, its allowed range and what it is for.
 // Pure data and zod, no Pulumi: the validator, the README's configuration reference and the tests all read it.
 import { z } from "zod";
+import { EXECUTOR_CPU_TARGETS } from "./instance-families";
 
 // ---------------------------------------------------------------------------------------------------------
 // Reusable field types, each with the message a user sees when the value is wrong.
@@ -29,6 +30,20 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const url = () => z.url({ error: "expected an absolute URL such as https://testnet.binance.vision" });
 
 export const PROFILES = ["local", "production"] as const;
+
+/**
+ * Add-ons the program installs from upstream Helm charts that a cluster may already run, installed by other
+ * means (a platform team's own release, an air-gapped mirror): listed in `preinstalled`, the program installs
+ * none of their objects and relies on the cluster for their CRDs and controllers.
+ */
+export const PREINSTALLABLE_ADDONS = [
+    "cert-manager",
+    "kube-prometheus-stack",
+    "prometheus-postgres-exporter",
+    "prometheus-redis-exporter",
+    "jaeger",
+] as const;
+export type PreinstalledAddon = (typeof PREINSTALLABLE_ADDONS)[number];
 export type Profile = (typeof PROFILES)[number];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -66,6 +81,12 @@ export const clusterSchema = z
                 desiredSize: int(1, 100),
                 maxSize: int(1, 100),
                 hugepages2Mi: int(0, 65536).describe("2 MiB huge pages reserved per node"),
+                enaExpress: z
+                    .boolean()
+                    .describe("ENA Express (SRD) on the executor nodes' primary interface; only for instance types that support it (checked against EC2's instance type data at preview); docs/performance-tuning.md says why it is off"),
+                cpuTarget: z
+                    .enum(EXECUTOR_CPU_TARGETS)
+                    .describe("the CPU the executor image is compiled for (rustc -C target-cpu); instanceType must be a family with that CPU (docs/performance-tuning.md)"),
             })
             .strict()
             .describe("production: the tainted node group for the Rust executor"),
@@ -229,6 +250,10 @@ export const settingsSchema = z
         data: dataSchema,
         app: appSchema,
         observability: observabilitySchema,
+        preinstalled: z
+            .array(z.enum(PREINSTALLABLE_ADDONS))
+            .refine((l) => new Set(l).size === l.length, { error: "lists an add-on twice" })
+            .describe("add-ons the cluster already runs (installed by other means): the program installs none of their charts and relies on their CRDs and controllers; NGINX Gateway Fabric is cluster.gateway.install"),
     })
     .strict();
 

@@ -3,6 +3,7 @@
 // Pure: no Pulumi runtime here, so tests and the offline plan call it directly.
 import { z } from "zod";
 import { deepMerge, profileDefaults } from "./defaults";
+import { EXECUTOR_FAMILY_CPU, FAMILIES_WITHOUT_ENA, familiesFor, familyOf, hasEna } from "./instance-families";
 import {
     PROFILES,
     REQUIRED_SECRETS,
@@ -214,6 +215,38 @@ function crossChecks(s: Settings): string[] {
     }
     if (c.gateway.tls === "selfSigned") {
         p.push(`${NAMESPACE}:cluster.gateway.tls: got "selfSigned", allowed in production are "letsEncrypt" and "acm"`);
+    }
+    p.push(...instanceTypeChecks(c));
+    return p;
+}
+
+/**
+ * Both node groups carry the network tuning, which assumes ENA enhanced networking (SR-IOV). The executor's
+ * binary is compiled for one CPU (`executorNodes.cpuTarget`): its node group must be a family with exactly that
+ * CPU, so a change of family is refused until the image is rebuilt and cpuTarget follows (docs/performance-tuning.md).
+ */
+function instanceTypeChecks(c: Settings["cluster"]): string[] {
+    const p: string[] = [];
+    for (const [name, g] of [["generalNodes", c.generalNodes], ["executorNodes", c.executorNodes]] as const) {
+        if (!hasEna(g.instanceType)) {
+            p.push(
+                `${NAMESPACE}:cluster.${name}.instanceType: got ${JSON.stringify(g.instanceType)}, a family without ENA enhanced networking (${FAMILIES_WITHOUT_ENA.join(", ")}); choose a current-generation (Nitro) family`,
+            );
+        }
+    }
+    const e = c.executorNodes;
+    const family = familyOf(e.instanceType);
+    const cpu = EXECUTOR_FAMILY_CPU[family];
+    if (!hasEna(e.instanceType)) return p;
+    if (cpu === undefined) {
+        p.push(
+            `${NAMESPACE}:cluster.executorNodes.instanceType: got ${JSON.stringify(e.instanceType)}, family ${JSON.stringify(family)} is not one whose CPU is known; allowed families: ${Object.keys(EXECUTOR_FAMILY_CPU).join(", ")}`,
+        );
+    } else if (cpu !== e.cpuTarget) {
+        p.push(
+            `${NAMESPACE}:cluster.executorNodes.instanceType: got ${JSON.stringify(e.instanceType)}, whose CPU is ${cpu}, but cluster.executorNodes.cpuTarget is ${JSON.stringify(e.cpuTarget)}: ` +
+                `a binary built for one CPU can crash on another. Use a family with ${e.cpuTarget} (${familiesFor(e.cpuTarget).join(", ")}), or rebuild the executor image with -C target-cpu=${cpu} and set cpuTarget to "${cpu}"`,
+        );
     }
     return p;
 }

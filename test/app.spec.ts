@@ -11,8 +11,11 @@ import { OFFLINE_SECRET_PLACEHOLDER } from "./harness/stack-file";
 import { runProgram } from "./harness/run";
 import { ROOT_DIR, byType, k8sObject, planStack, planWith } from "./harness/stacks";
 import { prepareConfig } from "../scripts/plan";
-import { EXECUTOR_NODES, GATEWAY } from "../components/shared/conventions";
+import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES, GATEWAY } from "../components/shared/conventions";
 import { botProblems } from "../components/app/freqtrade";
+import { SAFE_SYSCTLS } from "../components/app/pod-sysctls";
+import { IDLE_TIMEOUTS, idleTimeoutProblems } from "../components/shared/connection-path";
+import { SAFE_SYSCTLS as PACK_SAFE_SYSCTLS } from "../policy/policies/pod-safe-sysctls";
 import { profileDefaults } from "../settings/defaults";
 import type { AppSettings } from "../settings/schema";
 
@@ -401,9 +404,51 @@ describe("app (prod): the seed's HA numbers", () => {
         expect(c.ports).to.deep.equal([{ name: "metrics", containerPort: 9100, protocol: "TCP" }]);
     });
 
+    it("WebSocket and executor pods tune TCP only through namespaced safe sysctls, in a restricted pod", () => {
+        const sysctls = (n: string) => Object.fromEntries((pod(deployment(run, n)).securityContext.sysctls as Obj[]).map((x) => [x.name, x.value]));
+        const keepalive = { "net.ipv4.tcp_keepalive_time": "60", "net.ipv4.tcp_keepalive_intvl": "10", "net.ipv4.tcp_keepalive_probes": "6" };
+        expect(sysctls("deepalpha-websocket")).to.deep.equal({
+            ...keepalive,
+            "net.ipv4.ip_local_port_range": "10240 65535",
+            "net.ipv4.tcp_fin_timeout": "15",
+            "net.ipv4.tcp_wmem": "4096 16384 1048576",
+        });
+        expect(sysctls("deepalpha-executor")).to.deep.equal({ ...keepalive, "net.ipv4.ip_local_port_range": "10240 65535" });
+        for (const n of ["deepalpha-websocket", "deepalpha-executor"]) {
+            for (const name of Object.keys(sysctls(n))) expect(SAFE_SYSCTLS as readonly string[], `${n}: ${name}`).to.include(name);
+            // The port range starts above the pod's own listening port (8001, 9100) and has different parity ends.
+            const [lo, hi] = sysctls(n)["net.ipv4.ip_local_port_range"].split(" ").map(Number);
+            expect(lo, n).to.be.greaterThan(main(deployment(run, n)).ports[0].containerPort);
+            expect((lo + hi) % 2, n).to.equal(1);
+            const p = pod(deployment(run, n));
+            expect(p.hostNetwork, n).to.be.undefined; // net.* sysctls are refused with host networking
+            expect(p.securityContext).to.include({ runAsNonRoot: true });
+            expect(main(deployment(run, n)).securityContext).to.include({ privileged: false, allowPrivilegeEscalation: false });
+        }
+        // Keepalive probes start before the NAT gateway forgets an idle exchange connection (350 s).
+        expect(Number(sysctls("deepalpha-executor")["net.ipv4.tcp_keepalive_time"])).to.be.lessThan(IDLE_TIMEOUTS.natGateway);
+    });
+
+    it("the program's safe sysctl list is exactly the policy pack's (PSS baseline, v1.32)", () => {
+        expect([...SAFE_SYSCTLS].sort()).to.deep.equal([...PACK_SAFE_SYSCTLS].sort());
+        expect(SAFE_SYSCTLS).to.have.length(12);
+    });
+
+    it("WebSocket connection path: the 30 s ping reaches the gateway (60 s) and the NLB (350 s) at least twice per idle timeout", () => {
+        const c = main(deployment(run, "deepalpha-websocket"));
+        expect(env(c, "WS_PING_INTERVAL_SECONDS").value).to.equal("30");
+        expect(env(c, "WS_MAX_CONNECTIONS").value).to.equal("10000");
+        expect(IDLE_TIMEOUTS).to.deep.equal({ nlb: 350, gateway: 60, natGateway: 350 });
+        expect(idleTimeoutProblems()).to.deep.equal([]);
+        // What the check would catch: a ping too slow for NGINX, or keepalive slower than the NAT gateway.
+        expect(idleTimeoutProblems(45)).to.deep.equal(["WebSocket ping every 45 s: the gateway (NGINX proxy_read_timeout) closes idle connections after 60 s, which leaves room for fewer than two pings"]);
+        expect(idleTimeoutProblems(30, { timeSeconds: 7200 })).to.deep.equal(["TCP keepalive after 7200 s idle: the NAT gateway drops connections idle for 350 s first"]);
+    });
+
     it("executor: node selector and toleration match the executor node group's label and taint exactly", () => {
         const p = pod(deployment(run, "deepalpha-executor"));
-        expect(p.nodeSelector).to.deep.equal({ ...EXECUTOR_NODES.labels });
+        // Role and CPU: a pod built for Ice Lake never lands on another CPU, even mid-migration between families.
+        expect(p.nodeSelector).to.deep.equal({ ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: "icelake-server" });
         expect(p.tolerations).to.deep.equal([{ key: EXECUTOR_NODES.taint.key, operator: "Equal", value: EXECUTOR_NODES.taint.value, effect: EXECUTOR_NODES.taint.effect }]);
         expect(EXECUTOR_NODES.taint.effect).to.equal("NoSchedule");
     });
@@ -497,8 +542,9 @@ describe("app (dev): one of each, same security, testnet", () => {
         expect(env(bot, "FREQTRADE__EXCHANGE__KEY").valueFrom.secretKeyRef.optional).to.equal(true);
     });
 
-    it("a local cluster has no executor node group or huge pages, and no zone spread", () => {
+    it("a local cluster has no executor node group or huge pages, no zone spread and no sysctls (it may predate them)", () => {
         const d = deployment(run, "deepalpha-executor");
+        for (const n of APP_DEPLOYMENTS) expect(pod(deployment(run, n)).securityContext.sysctls, n).to.be.undefined;
         expect(pod(d).nodeSelector).to.be.undefined;
         expect(pod(d).tolerations).to.be.undefined;
         expect(main(d).resources.limits["hugepages-2Mi"]).to.be.undefined;
@@ -549,6 +595,17 @@ describe("app: settings that change the objects", () => {
         const mixed = { ...s, freqtradeBots: [{ ...s.freqtradeBots[0], pairs: ["BTC/USDT", "ETH/BTC"] }] };
         expect(botProblems(mixed).join("\n")).to.match(/quote currencies USDT, BTC/);
         expect(botProblems(s)).to.deep.equal([]);
+    });
+
+    it("moving the executor to another CPU family relabels its nodes and moves its pods' selector with it", async () => {
+        const { config } = prepareConfig({ stack: "prod", json: true, strict: false }, ROOT_DIR);
+        const cluster = JSON.parse(config["deepalpha:cluster"]);
+        cluster.executorNodes = { ...cluster.executorNodes, instanceType: "c7g.4xlarge", cpuTarget: "neoverse-v1" };
+        const run = await planWith("prod", { "deepalpha:cluster": JSON.stringify(cluster) });
+        expect(pod(deployment(run, "deepalpha-executor")).nodeSelector[EXECUTOR_CPU_LABEL]).to.equal("neoverse-v1");
+        const ng = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === "cluster-executor")!;
+        expect((ng.values.labels as Obj)[EXECUTOR_CPU_LABEL]).to.equal("neoverse-v1");
+        expect(ng.values.amiType).to.equal("AL2023_ARM_64_STANDARD");
     });
 
     it("the program stops on such a bot before creating anything", async () => {

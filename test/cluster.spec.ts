@@ -3,9 +3,12 @@ import { expect } from "chai";
 import type { ProgramRun, RegisteredResource } from "./harness/run";
 import { byType, k8sObject, one, planStack, planWith } from "./harness/stacks";
 import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
-import { EXECUTOR_NODES, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS } from "../components/shared/conventions";
+import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS } from "../components/shared/conventions";
 import { cidrSubnet, planSubnets } from "../components/cluster/network";
-import { amiTypeFor, executorUserData, splitAcrossZones } from "../components/cluster/nodegroups";
+import YAML from "yaml";
+import { NODE_ROLE_LABEL, amiTypeFor, splitAcrossZones } from "../components/cluster/nodegroups";
+import { CONTAINER_NOFILE, HUGEPAGES_SYSCTL_FILE, MIME_BOUNDARY, SYSCTL_FILE, conntrackMax, nodeSysctls, nodeUserData } from "../components/cluster/node-tuning";
+import { WEBSOCKET_MAX_CONNECTIONS } from "../components/shared/conventions";
 import { irsaTrustPolicy } from "../components/shared/irsa";
 import { CLUSTER_AUTOSCALER_IMAGE } from "../components/cluster/addons";
 import { hexOf } from "./harness/mocks";
@@ -34,6 +37,26 @@ const inCluster = (r: RegisteredResource) => r.urn.includes("deepalpha:index:Clu
 const v = (r: RegisteredResource) => r.values as Obj;
 
 /** IDs the mocks gave each subnet, by resource name, read back through the route table associations. */
+/** Splits node user data into its nodeadm NodeConfig (parsed) and its script, and reads the script's sysctl file. */
+function decodeUserData(text: string): { nodeConfig: Obj; script: string; sysctls: Record<string, string> } {
+    const head = /^MIME-Version: 1\.0\nContent-Type: multipart\/mixed; boundary="([^"]+)"\n/.exec(text);
+    expect(head, "MIME header").to.not.equal(null);
+    expect(head![1]).to.equal(MIME_BOUNDARY);
+    const parts = text.split(`--${MIME_BOUNDARY}`).slice(1, -1).map((p) => p.replace(/^\n/, ""));
+    expect(parts).to.have.length(2);
+    const [cfgHead, ...cfgBody] = parts[0].split("\n\n");
+    const [scriptHead, ...scriptBody] = parts[1].split("\n\n");
+    expect(cfgHead).to.equal("Content-Type: application/node.eks.aws");
+    expect(scriptHead).to.match(/^Content-Type: text\/x-shellscript/);
+    const nodeConfig = YAML.parse(cfgBody.join("\n\n")) as Obj;
+    expect(nodeConfig.apiVersion).to.equal("node.eks.aws/v1alpha1");
+    const script = scriptBody.join("\n\n").trimEnd();
+    const file = new RegExp(`cat > ${SYSCTL_FILE.replace(/\./g, "\\.")} <<'EOF'\n([\\s\\S]*?)\nEOF\n`).exec(script);
+    expect(file, "sysctl heredoc").to.not.equal(null);
+    const sysctls = Object.fromEntries(file![1].split("\n").map((l) => l.split(" = ") as [string, string]));
+    return { nodeConfig, script, sysctls };
+}
+
 function subnetIdsByName(run: ProgramRun): Map<string, string> {
     const out = new Map<string, string>();
     for (const a of byType(run, T.rta)) out.set(a.name, String(v(a).subnetId));
@@ -49,14 +72,24 @@ describe("cluster: pure builders", () => {
         expect(() => planSubnets("10.40.0.0/16", 8)).to.throw(/1-7/);
     });
 
-    it("executor user data: nodeadm NodeConfig with static CPU manager and single-NUMA topology, then the huge pages", () => {
-        const ud = executorUserData(1024);
-        expect(ud).to.match(/^MIME-Version: 1\.0\nContent-Type: multipart\/mixed; boundary="([^"]+)"/);
-        const parts = ud.split(/--==DEEPALPHA==(?:--)?\n/).slice(1, 3);
-        expect(parts[0]).to.match(/^Content-Type: application\/node\.eks\.aws\n/);
-        expect(parts[0]).to.include("kind: NodeConfig").and.include("cpuManagerPolicy: static").and.include("topologyManagerPolicy: single-numa-node");
-        expect(parts[1]).to.match(/^Content-Type: text\/x-shellscript/);
-        expect(parts[1]).to.include("sysctl -w vm.nr_hugepages=1024").and.include("/etc/sysctl.d/");
+    it("user data of each role is MIME multi-part: a nodeadm NodeConfig, then a script that persists and applies its sysctls", () => {
+        for (const role of ["general", "executor"] as const) {
+            const ud = decodeUserData(nodeUserData(role, { hugepages2Mi: 1024 }));
+            expect(ud.nodeConfig.kind, role).to.equal("NodeConfig");
+            expect(ud.script, role).to.match(/^#!\/bin\/bash\nset -euo pipefail\n/);
+            expect(ud.sysctls, role).to.deep.equal(Object.fromEntries(Object.entries(nodeSysctls(role)).map(([k, v]) => [k, v.value])));
+            // Written to sysctl.d (survives a reboot) and applied now, after loading BBR's module.
+            expect(ud.script.indexOf("modprobe tcp_bbr"), role).to.be.lessThan(ud.script.indexOf(`sysctl -p ${SYSCTL_FILE}`));
+        }
+    });
+
+    it("sizes kube-proxy's conntrack table (which it writes over any sysctl) for two full WebSocket pods per CPU-worth of node", () => {
+        // Each proxied WebSocket connection is tracked on the gateway's node (NLB -> NodePort DNAT, then the
+        // upstream connection) and on the pod's node: at most 3 entries, on a node that could hold 8 one-CPU pods.
+        expect(conntrackMax(8)).to.equal(262144); // m5.2xlarge
+        expect(conntrackMax(16)).to.equal(524288); // c6i.4xlarge
+        expect(conntrackMax(2)).to.equal(131072); // the minimum
+        expect(conntrackMax(8)).to.be.greaterThan(3 * WEBSOCKET_MAX_CONNECTIONS * 8);
     });
 
     it("picks the ARM AMI only for Graviton instance types", () => {
@@ -229,16 +262,70 @@ describe("cluster: prod node groups", () => {
         const ng = one(run, T.nodeGroup, "cluster-executor");
         expect(v(ng).instanceTypes).to.deep.equal(["c6i.4xlarge"]);
         expect(v(ng).taints).to.deep.equal([{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: "NO_SCHEDULE" }]);
-        expect(v(ng).labels).to.deep.equal(EXECUTOR_NODES.labels);
+        // The role label the pods select, and the CPU their binary is built for.
+        expect(v(ng).labels).to.deep.equal({ ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: "icelake-server" });
         expect(ng.ignoreChanges).to.include("scalingConfig.desiredSize");
     });
 
-    it("executor bootstrap: static CPU manager, single-NUMA-node topology manager and the configured huge pages", () => {
-        const lt = one(run, T.lt, "cluster-executor");
-        const ud = Buffer.from(String(v(lt).userData), "base64").toString("utf8");
-        expect(ud).to.include("cpuManagerPolicy: static").and.include("topologyManagerPolicy: single-numa-node");
-        expect(ud).to.include("vm.nr_hugepages=1024");
-        expect(v(one(run, T.lt, "cluster-general")).userData).to.equal(undefined);
+    const userDataOf = (name: string) => decodeUserData(Buffer.from(String(v(one(run, T.lt, name)).userData), "base64").toString("utf8"));
+
+    it("both node groups boot with the network tuning: BBR over fq and a deep per-CPU backlog", () => {
+        for (const name of ["cluster-general", "cluster-executor"]) {
+            const ud = userDataOf(name);
+            expect(ud.sysctls, name).to.include({
+                "net.ipv4.tcp_congestion_control": "bbr",
+                "net.core.default_qdisc": "fq",
+                "net.core.netdev_max_backlog": "16384",
+            });
+        }
+    });
+
+    it("each zone's general group launches from the general template (general tuning, general label); the executor group from its own", () => {
+        const generalLt = one(run, T.lt, "cluster-general");
+        const executorLt = one(run, T.lt, "cluster-executor");
+        const groups = byType(run, T.nodeGroup).filter((g) => g.name.startsWith("cluster-general-"));
+        expect(groups).to.have.length(3);
+        for (const g of groups) {
+            expect(v(g).launchTemplate.id, g.name).to.equal(`lt-${hexOf("cluster-general")}`);
+            expect(g.dependencies, g.name).to.include(generalLt.urn).and.not.include(executorLt.urn);
+            expect(v(g).labels, g.name).to.deep.equal({ [NODE_ROLE_LABEL]: "general" });
+        }
+        expect(userDataOf("cluster-general").sysctls).to.deep.equal(Object.fromEntries(Object.entries(nodeSysctls("general")).map(([k, s]) => [k, s.value])));
+        const ex = one(run, T.nodeGroup, "cluster-executor");
+        expect(v(ex).launchTemplate.id).to.equal(`lt-${hexOf("cluster-executor")}`);
+        expect(ex.dependencies).to.include(executorLt.urn).and.not.include(generalLt.urn);
+    });
+
+    it("executor nodes get 16 MiB TCP buffer ceilings for long exchange paths; general nodes keep the kernel's", () => {
+        const ex = userDataOf("cluster-executor").sysctls;
+        expect(ex).to.include({ "net.core.rmem_max": "16777216", "net.core.wmem_max": "16777216" });
+        expect(ex["net.ipv4.tcp_rmem"].split(" ").map(Number)).to.deep.equal([4096, 131072, 16777216]);
+        expect(ex["net.ipv4.tcp_wmem"].split(" ").map(Number)).to.deep.equal([4096, 16384, 16777216]);
+        const gen = userDataOf("cluster-general").sysctls;
+        for (const k of ["net.core.rmem_max", "net.core.wmem_max", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"]) expect(gen, k).to.not.have.property(k);
+    });
+
+    it("every container's open-file limit is pinned through containerd's base runtime spec, with room for 10K sockets", () => {
+        for (const name of ["cluster-general", "cluster-executor"]) {
+            const rl = userDataOf(name).nodeConfig.spec.containerd.baseRuntimeSpec.process.rlimits;
+            expect(rl, name).to.deep.equal([{ type: "RLIMIT_NOFILE", soft: CONTAINER_NOFILE.soft, hard: CONTAINER_NOFILE.hard }]);
+            // 10K client sockets, and as many again for the upstream side and everything else, under the soft limit.
+            expect(rl[0].soft, name).to.be.at.least(2 * WEBSOCKET_MAX_CONNECTIONS);
+        }
+    });
+
+    it("executor bootstrap: static CPU manager, single-NUMA-node topology manager and the configured huge pages; general has no kubelet changes", () => {
+        const ex = userDataOf("cluster-executor");
+        expect(ex.nodeConfig.spec.kubelet.config).to.deep.equal({
+            cpuManagerPolicy: "static",
+            cpuManagerPolicyOptions: { "full-pcpus-only": "true" },
+            topologyManagerPolicy: "single-numa-node",
+            topologyManagerScope: "pod",
+        });
+        expect(ex.script).to.include(`echo "vm.nr_hugepages = 1024" > ${HUGEPAGES_SYSCTL_FILE}`).and.include("sysctl -w vm.nr_hugepages=1024");
+        const gen = userDataOf("cluster-general");
+        expect(gen.nodeConfig.spec).to.not.have.property("kubelet");
+        expect(gen.script).to.not.include("nr_hugepages");
     });
 
     it("requires IMDSv2 on every node: each node group uses a launch template with httpTokens required", () => {
@@ -488,6 +575,44 @@ describe("cluster: prod settings variants", () => {
         expect(gw.spec.listeners.find((l: Obj) => l.name === GATEWAY.listeners.https)).to.include({ port: 443, protocol: "HTTP" });
         expect(() => k8sObject(run, "Certificate", "deepalpha-gateway", GATEWAY.namespace)).to.throw(/found 0/);
         expect(() => k8sObject(run, "ClusterIssuer", "letsencrypt")).to.throw(/found 0/);
+    });
+});
+
+describe("cluster: ENA Express on the executor nodes (executorNodes.enaExpress)", () => {
+    const withExecutor = (executorNodes: Record<string, unknown>) =>
+        planWith("prod", { "deepalpha:cluster": JSON.stringify({ gateway: { install: true, className: "nginx", tls: "acm", acmCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" }, executorNodes }) });
+
+    it("off by default: the launch templates carry the security groups themselves, no network interface", async () => {
+        const run = await planStack("prod");
+        for (const lt of byType(run, T.lt)) {
+            expect(v(lt).networkInterfaces, lt.name).to.equal(undefined);
+            expect(v(lt).vpcSecurityGroupIds, lt.name).to.have.length(2);
+        }
+    });
+
+    it("on a type EC2 says supports it: SRD for TCP on the primary interface, which takes over the security groups", async () => {
+        const run = await withExecutor({ instanceType: "c6in.32xlarge", enaExpress: true, cpuTarget: "icelake-server" });
+        const ex = v(one(run, T.lt, "cluster-executor"));
+        const general = v(one(run, T.lt, "cluster-general"));
+        expect(ex.vpcSecurityGroupIds).to.equal(undefined);
+        expect(ex.networkInterfaces).to.deep.equal([
+            {
+                deviceIndex: 0,
+                deleteOnTermination: "true",
+                securityGroups: general.vpcSecurityGroupIds,
+                enaSrdSpecification: { enaSrdEnabled: true, enaSrdUdpSpecification: { enaSrdUdpEnabled: false } },
+            },
+        ]);
+    });
+
+    it("on a type without ENA Express support the program stops, naming the setting", async () => {
+        let err: Error | undefined;
+        try {
+            await withExecutor({ instanceType: "c5.4xlarge", enaExpress: true, cpuTarget: "skylake-avx512" });
+        } catch (e) {
+            err = e as Error;
+        }
+        expect(err?.message ?? "", "expected the run to fail").to.contain("deepalpha:cluster.executorNodes.enaExpress: got true, but EC2 reports that c5.4xlarge does not support ENA Express");
     });
 });
 

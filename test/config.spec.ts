@@ -9,6 +9,7 @@ import { runScript } from "./harness/cli";
 import { ROOT_DIR } from "./harness/stacks";
 import { REQUIRED_SECRETS, SECRET_KEYS } from "../settings/schema";
 import { ConfigError, validateConfig } from "../settings/validate";
+import { deepMerge } from "../settings/defaults";
 
 const prodFile = () => YAML.parse(fs.readFileSync(path.join(ROOT_DIR, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
 const devFile = () => YAML.parse(fs.readFileSync(path.join(ROOT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
@@ -201,6 +202,49 @@ describe("config: placeholders in the committed prod template", () => {
     });
 });
 
+describe("config: node instance types (ENA for both groups, one CPU for the executor's binary)", () => {
+    const prodWithCluster = (cluster: Record<string, unknown>) => () =>
+        // The template's placeholders are noted, not refused (as the offline plan does): only these settings' problems count.
+        validateConfig(withProdSecrets({ ...prodFile().config, "deepalpha:cluster": deepMerge(prodFile().config["deepalpha:cluster"], cluster) }), { placeholders: "note" });
+
+    it("accepts the committed executor type, and another size of the same family", () => {
+        expect(prodWithCluster({})().settings.cluster.executorNodes).to.include({ instanceType: "c6i.4xlarge", cpuTarget: "icelake-server" });
+        expect(prodWithCluster({ executorNodes: { instanceType: "c6i.8xlarge" } })().settings.cluster.executorNodes.instanceType).to.equal("c6i.8xlarge");
+        // c6in runs the same Ice Lake CPU: the same binary runs there.
+        expect(prodWithCluster({ executorNodes: { instanceType: "c6in.4xlarge" } })().settings.cluster.executorNodes.instanceType).to.equal("c6in.4xlarge");
+    });
+
+    it("refuses an executor (or general) instance type without ENA enhanced networking", () => {
+        const p = problemsOf(prodWithCluster({ executorNodes: { instanceType: "c4.4xlarge" }, generalNodes: { instanceType: "m4.2xlarge" } }));
+        expect(p).to.have.length(2);
+        expect(p[0]).to.match(/^deepalpha:cluster\.generalNodes\.instanceType: got "m4\.2xlarge", a family without ENA enhanced networking \(.*\); choose a current-generation \(Nitro\) family$/);
+        expect(p[1]).to.match(/^deepalpha:cluster\.executorNodes\.instanceType: got "c4\.4xlarge", a family without ENA enhanced networking/);
+    });
+
+    it("refuses an executor family whose CPU is not the one the image is built for, naming both ways out", () => {
+        const p = problemsOf(prodWithCluster({ executorNodes: { instanceType: "c7i.4xlarge" } }));
+        expect(p).to.deep.equal([
+            'deepalpha:cluster.executorNodes.instanceType: got "c7i.4xlarge", whose CPU is sapphirerapids, but cluster.executorNodes.cpuTarget is "icelake-server": ' +
+                "a binary built for one CPU can crash on another. Use a family with icelake-server (c6i, c6in, m6i, m6in, r6i), or rebuild the executor image with -C target-cpu=sapphirerapids and set cpuTarget to \"sapphirerapids\"",
+        ]);
+        // Both changed together (image rebuilt for the new CPU): accepted. Graviton works the same way.
+        expect(prodWithCluster({ executorNodes: { instanceType: "c7i.4xlarge", cpuTarget: "sapphirerapids" } })().settings.cluster.executorNodes.cpuTarget).to.equal("sapphirerapids");
+        expect(prodWithCluster({ executorNodes: { instanceType: "c7g.4xlarge", cpuTarget: "neoverse-v1" } })().settings.cluster.executorNodes.instanceType).to.equal("c7g.4xlarge");
+    });
+
+    it("refuses an executor family whose CPU the program does not know, and a CPU target outside the table", () => {
+        expect(problemsOf(prodWithCluster({ executorNodes: { instanceType: "m7i-flex.4xlarge" } }))[0]).to.match(
+            /^deepalpha:cluster\.executorNodes\.instanceType: got "m7i-flex\.4xlarge", family "m7i-flex" is not one whose CPU is known; allowed families: c5, c5n, /,
+        );
+        expect(problemsOf(prodWithCluster({ executorNodes: { cpuTarget: "native" } }))[0]).to.match(/^deepalpha:cluster\.executorNodes\.cpuTarget: got "native", allowed values are "skylake-avx512", "icelake-server", /);
+    });
+
+    it("leaves the local profile alone: a laptop cluster has no node groups", () => {
+        const dev = validateConfig(asRaw({ ...devFile().config, "deepalpha:cluster": { ...(devFile().config["deepalpha:cluster"] as object), executorNodes: { instanceType: "c4.4xlarge" } } }));
+        expect(dev.settings.cluster.executorNodes.instanceType).to.equal("c4.4xlarge");
+    });
+});
+
 describe("config: the offline plan refuses bad config with exit 1, the key and no stack trace", function () {
     this.timeout(60000);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-config-"));
@@ -212,6 +256,7 @@ describe("config: the offline plan refuses bad config with exit 1, the key and n
     const prod = prodFile().config;
     const cases: { what: string; args: () => string[]; message: RegExp }[] = [
         { what: "unknown key", args: () => ["--stack", "prod", "--config-file", write("unknown", { ...prod, "deepalpha:replicaz": 3 })], message: /deepalpha:replicaz: unknown setting \(allowed: / },
+        { what: "executor family of another CPU", args: () => ["--stack", "prod", "--config-file", write("cpu", { ...prod, "deepalpha:cluster": { ...(prod["deepalpha:cluster"] as object), executorNodes: { ...((prod["deepalpha:cluster"] as Record<string, object>).executorNodes), instanceType: "c7a.4xlarge" } } })], message: /deepalpha:cluster\.executorNodes\.instanceType: got "c7a\.4xlarge", whose CPU is znver4/ },
         { what: "wrong type", args: () => ["--stack", "prod", "--config-file", write("type", { ...prod, "deepalpha:observability": { logging: "yes" } })], message: /deepalpha:observability\.logging: got "yes", expected boolean/ },
         { what: "out-of-range number", args: () => ["--stack", "prod", "--config-file", write("range", { ...prod, "deepalpha:cluster": { availabilityZones: 9 } })], message: /deepalpha:cluster\.availabilityZones: got 9, allowed maximum is 6/ },
         { what: "unknown profile", args: () => ["--stack", "prod", "--config-file", write("profile", { ...prod, "deepalpha:profile": "qa" })], message: /deepalpha:profile: got "qa", allowed values are "local", "production"/ },

@@ -557,13 +557,22 @@ describe("delivery: .ci/run and the README's test command", () => {
         expect((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts).to.have.property("test");
     });
 
-    it(".ci/run runs `npm ci` and then exactly the README's test command", () => {
+    it(".ci/run runs `npm ci`, the README's test command, then exactly the commands the README lists", () => {
         const testCommand = /`([^`]+)` is the test command/.exec(read("README.md"))![1];
-        const npm = commands().filter((c) => /^npm\s/.test(c));
-        const ci = npm.findIndex((c) => /^npm ci(\s|$)/.test(c));
-        expect(ci, ".ci/run runs npm ci").to.be.greaterThan(-1);
-        expect(npm[ci + 1], "the npm command after npm ci").to.equal(testCommand);
-        expect(npm.slice(ci + 2), "nothing npm after the test command").to.deep.equal([]);
+        const listed = /CI's `\.ci\/run` runs, in order: ([^\n]+)\./.exec(read("README.md"));
+        expect(listed, "README: \"CI's `.ci/run` runs, in order: ...\"").to.not.equal(null);
+        const readme = [...listed![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+        // npm ci's flags (--no-audit, --no-fund) are CI's business.
+        const npm = commands()
+            .filter((c) => /^npm\s/.test(c))
+            .map((c) => c.replace(/^npm ci(\s.*)?$/, "npm ci"));
+        expect(npm, ".ci/run's npm commands are the README's, in order").to.deep.equal(readme);
+        expect(npm[0]).to.match(/^npm ci(\s|$)/);
+        expect(npm[1], "the npm command after npm ci").to.equal(testCommand);
+        for (const c of npm.slice(1)) {
+            const script = /^npm (?:run )?([a-z0-9:-]+)$/.exec(c)![1];
+            expect((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts, c).to.have.property(script);
+        }
         expect(read(".ci/run")).to.match(/set -euo pipefail/);
     });
 

@@ -139,6 +139,9 @@ describe("observability: alert rules", () => {
         expect(by.DeepAlphaExecutorDown).to.contain(`up{job="${WORKLOADS.executor.name}"} == 0`);
         expect(by.DeepAlphaOrderLatencyHigh).to.equal("histogram_quantile(0.95, sum(rate(order_latency_seconds_bucket[5m])) by (le)) > 0.5");
         expect(by.DeepAlphaWebSocketConnectionsHigh).to.match(/websocket_connections_current\{[^}]*\} > 0\.8 \* 10000$/);
+        // The limits behind the 10K connections: the process's open files, and the node's conntrack table.
+        expect(by.DeepAlphaWebSocketFileDescriptorsHigh).to.equal(`process_open_fds{job="${WORKLOADS.websocket.name}"} / process_max_fds{job="${WORKLOADS.websocket.name}"} > 0.8`);
+        expect(by.NodeConntrackTableFilling).to.equal("node_nf_conntrack_entries / node_nf_conntrack_entries_limit > 0.75");
         expect(by.RedisDown).to.contain("redis_up");
         expect(by.PostgresReplicationLagHigh).to.contain("pg_stat_replication_pg_wal_lsn_diff");
         // The Job's Failed condition, not its failed-pod count (a run that succeeds on a retry is no failure).

@@ -169,6 +169,7 @@ const POD_BREAKS: Record<string, { mutate(s: PodSpec): void; expect: RegExp; lon
     "pod-no-host-namespaces": { mutate: (s) => (s.hostNetwork = true), expect: /hostNetwork: true/ },
     "pod-no-host-ports": { mutate: (s) => (main(s).ports[0].hostPort = 8000), expect: /binds hostPort 8000/ },
     "pod-seccomp-runtime-default": { mutate: (s) => (s.securityContext.seccompProfile = { type: "Unconfined" }), expect: /seccompProfile.type must be RuntimeDefault \(is "Unconfined"\)/ },
+    "pod-safe-sysctls": { mutate: (s) => (s.securityContext.sysctls = [{ name: "net.ipv4.tcp_keepalive_time", value: "60" }, { name: "net.core.somaxconn", value: "65535" }]), expect: /sets the unsafe sysctl "net\.core\.somaxconn"/ },
     "workload-resources": { mutate: (s) => delete main(s).resources.limits.memory, expect: /no resources.limits.memory/ },
     "workload-probes": { mutate: (s) => delete main(s).readinessProbe, expect: /has no readinessProbe/, longRunningOnly: true },
     "workload-pinned-images": { mutate: (s) => (main(s).image = "redis:latest"), expect: /"redis:latest" uses the latest tag/ },

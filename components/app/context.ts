@@ -21,6 +21,8 @@ export interface AppContext {
     configChecksum: string;
     /** sha256 of the external keys: a Pulumi secret. */
     secretsChecksum: pulumi.Input<string>;
+    /** production: the CPU the executor nodes are labelled with (EXECUTOR_CPU_LABEL), which the executor pods select. */
+    executorCpuTarget?: string;
 }
 
 export interface Workload {

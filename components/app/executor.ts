@@ -2,8 +2,9 @@
 // performance"; here the performance comes the supported way (guide, section 3): a Guaranteed QoS pod
 // (whole CPUs, requests = limits) that the kubelet's static CPU manager pins to exclusive cores, huge pages
 // as a resource, on the tainted executor node group. Not privileged, restricted like every other pod.
-import { CONNECTION_KEYS, EXECUTOR_NODES, WORKLOADS, labelsFor, selectorFor } from "../shared/conventions";
+import { CONNECTION_KEYS, EXECUTOR_CPU_LABEL, EXECUTOR_NODES, WORKLOADS, labelsFor, selectorFor } from "../shared/conventions";
 import { type AppContext, type Workload, metadata } from "./context";
+import { executorSysctls } from "./pod-sysctls";
 import { CHECKSUM_CONFIG, TMP_MOUNT, type Volume, type VolumeMount, containerSecurity, httpProbe, image, otelEnv, podSpec, secretEnv, spreadConstraints } from "./pod-spec";
 
 /** Name of the executor's Prometheus port (the observability tier scrapes it by name). */
@@ -40,7 +41,11 @@ export function executorWorkload(ctx: AppContext): Workload {
                         // Only production has the dedicated node group; a local cluster has neither label nor taint.
                         ...(prod
                             ? {
-                                  nodeSelector: { ...EXECUTOR_NODES.labels },
+                                  // The binary is built for one CPU (target-cpu): only nodes labelled with it.
+                                  nodeSelector: {
+                                      ...EXECUTOR_NODES.labels,
+                                      ...(ctx.executorCpuTarget ? { [EXECUTOR_CPU_LABEL]: ctx.executorCpuTarget } : {}),
+                                  },
                                   tolerations: [
                                       {
                                           key: EXECUTOR_NODES.taint.key,
@@ -53,6 +58,7 @@ export function executorWorkload(ctx: AppContext): Workload {
                             : {}),
                         // Two engines on one node would fail together: nodes are a hard spread too.
                         spread: spreadConstraints(selectorFor(w.name), "DoNotSchedule"),
+                        sysctls: executorSysctls(),
                         volumes,
                         containers: [
                             {

@@ -36,6 +36,8 @@ export interface AppTierArgs {
     otlpEndpoint: pulumi.Output<string>;
     /** Private ranges of the data stores (production) for egress rules. */
     dataCidrs?: string[];
+    /** production: cluster.executorNodes.cpuTarget, the executor nodes' EXECUTOR_CPU_LABEL value. */
+    executorCpuTarget?: string;
 }
 
 export const APP_CONFIG_NAME = "deepalpha-config";
@@ -70,6 +72,7 @@ export class AppTier extends pulumi.ComponentResource {
             k8sOpts,
         );
         const ctx: AppContext = {
+            executorCpuTarget: args.executorCpuTarget,
             profile: args.profile,
             settings: s,
             connectionSecretName: args.connectionSecretName,

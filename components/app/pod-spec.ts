@@ -107,6 +107,8 @@ export interface PodSpecOptions {
     spread?: TopologySpreadConstraint[];
     nodeSelector?: Record<string, string>;
     tolerations?: k8s.types.input.core.v1.Toleration[];
+    /** Namespaced safe sysctls (pod-sysctls.ts), set in production only: a laptop cluster may predate them. */
+    sysctls?: { name: string; value: string }[];
 }
 
 /** A restricted pod spec: non-root, RuntimeDefault seccomp, no service links, /tmp as emptyDir. */
@@ -116,7 +118,10 @@ export function podSpec(o: PodSpecOptions): PodSpec {
         automountServiceAccountToken: o.mountToken === true,
         // Thousands of *_SERVICE_HOST variables help nobody and slow process start.
         enableServiceLinks: false,
-        securityContext: podSecurity(o.uid ?? DEEPALPHA_UID),
+        securityContext: {
+            ...podSecurity(o.uid ?? DEEPALPHA_UID),
+            ...(o.profile === "production" && o.sysctls?.length ? { sysctls: o.sysctls } : {}),
+        },
         ...(o.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: o.terminationGracePeriodSeconds } : {}),
         ...(o.nodeSelector ? { nodeSelector: o.nodeSelector } : {}),
         ...(o.tolerations ? { tolerations: o.tolerations } : {}),

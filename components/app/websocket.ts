@@ -1,6 +1,8 @@
 // The WebSocket tier: `python -m deepalpha.transport.websocket` on 8001, sized for 10K connections per pod
 // (the seed's 1 CPU / 2 GiB as Guaranteed resources), draining its connections on shutdown.
-import { CONNECTION_KEYS, WORKLOADS, labelsFor, selectorFor } from "../shared/conventions";
+import { CONNECTION_KEYS, WEBSOCKET_MAX_CONNECTIONS, WORKLOADS, labelsFor, selectorFor } from "../shared/conventions";
+import { WEBSOCKET_PING_INTERVAL_SECONDS } from "../shared/connection-path";
+import { websocketSysctls } from "./pod-sysctls";
 import { type AppContext, type Workload, metadata } from "./context";
 import { HTTP_PORT_NAME } from "./api";
 import { CHECKSUM_CONFIG, TMP_MOUNT, containerSecurity, httpProbe, image, otelEnv, podSpec, secretEnv, spreadConstraints } from "./pod-spec";
@@ -11,11 +13,11 @@ export const WEBSOCKET = {
     /** Time the process gets after SIGTERM to close its connections (1001 Going Away) so clients reconnect elsewhere. */
     drainSeconds: 90,
     /**
-     * Server ping interval. NGINX closes a proxied connection after 60 s without data from the upstream
-     * (proxy_read_timeout); a ping every 30 s keeps idle sockets open. See the README on route timeouts.
+     * Server ping interval. NGINX closes a proxied connection after 60 s without data (proxy_read_timeout), the
+     * NLB after 350 s: a ping every 30 s keeps idle sockets open on every hop (shared/connection-path.ts).
      */
-    pingIntervalSeconds: 30,
-    maxConnections: 10000,
+    pingIntervalSeconds: WEBSOCKET_PING_INTERVAL_SECONDS,
+    maxConnections: WEBSOCKET_MAX_CONNECTIONS,
 } as const;
 
 export function websocketWorkload(ctx: AppContext): Workload {
@@ -34,6 +36,7 @@ export function websocketWorkload(ctx: AppContext): Workload {
                         profile: ctx.profile,
                         terminationGracePeriodSeconds: WEBSOCKET.preStopSleepSeconds + WEBSOCKET.drainSeconds,
                         spread: spreadConstraints(selectorFor(w.name), "ScheduleAnyway"),
+                        sysctls: websocketSysctls(),
                         containers: [
                             {
                                 name: "websocket",

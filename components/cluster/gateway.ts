@@ -84,6 +84,8 @@ export interface GatewayArgs {
     namespaces: pulumi.Resource[];
     /** Resources the charts need first (prod: CoreDNS and the nodes). */
     dependsOn: pulumi.Resource[];
+    /** false when the cluster already runs cert-manager (settings.preinstalled): its chart is not installed. */
+    installCertManager: boolean;
 }
 
 export interface GatewayResult {
@@ -102,7 +104,9 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
     // NGF's install guide applies the Gateway API's standard CRDs first; a cluster with its own NGF has them.
     const crds = g.install ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, after())] : [];
 
-    const certManager = new k8s.helm.v4.Chart(
+    const certManager = !args.installCertManager
+        ? undefined
+        : new k8s.helm.v4.Chart(
         `${name}-cert-manager`,
         {
             chart: GATEWAY_CHARTS.certManager.chart,
@@ -123,8 +127,9 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
         },
         after(...crds),
     );
+    // cert-manager's objects wait for its chart (CRDs, webhook), or for nothing when the cluster already runs it.
     const cm = (kind: string, resName: string, metadata: Record<string, unknown>, spec: Record<string, unknown>, deps: pulumi.Resource[] = []) =>
-        new k8s.apiextensions.CustomResource(resName, { apiVersion: "cert-manager.io/v1", kind, metadata, spec }, after(certManager, ...deps));
+        new k8s.apiextensions.CustomResource(resName, { apiVersion: "cert-manager.io/v1", kind, metadata, spec }, after(...(certManager ? [certManager] : []), ...deps));
     // Certificates signed in-cluster are issued in seconds: wait for them, so what mounts them starts cleanly.
     // (Not the Let's Encrypt one: it is issued only once DNS points at the gateway.)
     const waitReady = { "pulumi.com/waitFor": "condition=Ready" };

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterSettings, Profile } from "../../settings/schema";
+import type { ClusterSettings, PreinstalledAddon, Profile } from "../../settings/schema";
 import { APP_SERVICE_ACCOUNT, NAMESPACES } from "../shared/conventions";
 import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./addons";
 import { createControlPlane } from "./eks";
@@ -22,6 +22,8 @@ export interface ClusterArgs {
     region?: string;
     /** Host names the gateway's certificate covers (the application's API and WebSocket hosts). */
     hostnames: string[];
+    /** Add-ons the cluster already runs; of this tier's charts, only cert-manager can be left out this way. */
+    preinstalled?: readonly PreinstalledAddon[];
     tags?: Record<string, string>;
 }
 
@@ -160,6 +162,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
                 provider: this.provider,
                 namespaces: [this.namespaceResources.gateway, this.namespaceResources.certManager],
                 dependsOn: beforeCharts,
+                installCertManager: !args.preinstalled?.includes("cert-manager"),
             },
             this,
         );

@@ -1,14 +1,15 @@
 // Managed node groups: "general" for everything, "executor" tainted for the Rust executor only.
 // Plain aws.eks.NodeGroup + aws.ec2.LaunchTemplate (not eks.ManagedNodeGroup, a remote component that
-// tests and offline policies cannot look into): IMDSv2, encrypted gp3 root volumes and the executor's
-// kubelet tuning are all visible in the plan.
+// tests and offline policies cannot look into): IMDSv2, encrypted gp3 root volumes, the kernel/TCP tuning of
+// both groups and the executor's kubelet tuning (node-tuning.ts) are all visible in the plan.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { ClusterSettings } from "../../settings/schema";
-import { EXECUTOR_NODES } from "../shared/conventions";
+import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES } from "../shared/conventions";
 import { managedPolicy } from "./iam";
+import { type NodeRole, nodeUserData } from "./node-tuning";
 
-export type NodeRole = "general" | "executor";
+export type { NodeRole };
 
 /** Label every node carries, so workloads can select a group by role. */
 export const NODE_ROLE_LABEL = Object.keys(EXECUTOR_NODES.labels)[0];
@@ -21,53 +22,27 @@ export function amiTypeFor(instanceType: string): string {
     return /^[a-z]+[0-9]+g[a-z]*\./.test(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
-export const MIME_BOUNDARY = "==DEEPALPHA==";
+/**
+ * The primary network interface of an ENA Express node: the security groups move here (EKS takes them on the
+ * instance or on the interface, never both), ENA Express (SRD) on for TCP, off for UDP, which it would reorder.
+ */
+export function enaExpressInterface(securityGroupIds: pulumi.Input<string>[]) {
+    return {
+        deviceIndex: 0,
+        deleteOnTermination: "true",
+        securityGroups: securityGroupIds,
+        enaSrdSpecification: { enaSrdEnabled: true, enaSrdUdpSpecification: { enaSrdUdpEnabled: false } },
+    };
+}
 
 /**
- * AL2023 user data for the executor nodes (MIME multi-part; EKS adds the cluster's own NodeConfig part).
- * - nodeadm NodeConfig: the kubelet's static CPU manager gives Guaranteed pods with integer CPUs exclusive
- *   cores (the seed's CPU affinity); full-pcpus-only keeps SMT siblings from being split between pods; the
- *   single-numa-node topology manager keeps a pod's CPUs and huge pages on one NUMA node (the seed's NUMA
- *   tuning). nodeadm's default kubeReserved CPU satisfies the static policy's need for reserved CPUs.
- * - a script that reserves 2 MiB huge pages. nodeadm starts the kubelet only after cloud-init's scripts
- *   (nodeadm-run.service runs after cloud-final), so the kubelet advertises hugepages-2Mi from its first start.
+ * The stack's problem with ENA Express on the executor nodes, given EC2's answer for the instance type
+ * (DescribeInstanceTypes' EnaSrdSupported); undefined when there is none. The program asks EC2 before it
+ * creates anything (program.ts, checkAgainstEc2).
  */
-export function executorUserData(hugepages2Mi: number): string {
-    const nodeConfig = [
-        "apiVersion: node.eks.aws/v1alpha1",
-        "kind: NodeConfig",
-        "spec:",
-        "  kubelet:",
-        "    config:",
-        "      cpuManagerPolicy: static",
-        "      cpuManagerPolicyOptions:",
-        '        full-pcpus-only: "true"',
-        "      topologyManagerPolicy: single-numa-node",
-        "      topologyManagerScope: pod",
-    ].join("\n");
-    const script = [
-        "#!/bin/bash",
-        "set -euo pipefail",
-        `echo "vm.nr_hugepages = ${hugepages2Mi}" > /etc/sysctl.d/90-deepalpha-hugepages.conf`,
-        `sysctl -w vm.nr_hugepages=${hugepages2Mi}`,
-    ].join("\n");
-    return [
-        "MIME-Version: 1.0",
-        `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
-        "",
-        `--${MIME_BOUNDARY}`,
-        "Content-Type: application/node.eks.aws",
-        "",
-        nodeConfig,
-        "",
-        `--${MIME_BOUNDARY}`,
-        'Content-Type: text/x-shellscript; charset="us-ascii"',
-        "",
-        script,
-        "",
-        `--${MIME_BOUNDARY}--`,
-        "",
-    ].join("\n");
+export function enaExpressProblem(instanceType: string, enaSrdSupported: boolean): string | undefined {
+    if (enaSrdSupported) return undefined;
+    return `deepalpha:cluster.executorNodes.enaExpress: got true, but EC2 reports that ${instanceType} does not support ENA Express; set it to false or choose an instance type that supports it`;
 }
 
 export interface NodeGroupsArgs {
@@ -119,7 +94,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     );
 
     const launchTemplates: aws.ec2.LaunchTemplate[] = [];
-    const launchTemplate = (nodeRole: NodeRole, userData?: string) => {
+    const launchTemplate = (nodeRole: NodeRole, userData: string, enaExpress = false) => {
         const lt = new aws.ec2.LaunchTemplate(
             `${name}-${nodeRole}`,
             {
@@ -130,11 +105,13 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
                 // With security groups in the launch template EKS adds none itself: the cluster group keeps the
                 // control plane reachable, the node group is what the data tier admits.
-                vpcSecurityGroupIds: args.securityGroupIds,
+                ...(enaExpress
+                    ? { networkInterfaces: [enaExpressInterface(args.securityGroupIds)] }
+                    : { vpcSecurityGroupIds: args.securityGroupIds }),
                 blockDeviceMappings: [
                     { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
                 ],
-                ...(userData ? { userData: Buffer.from(userData).toString("base64") } : {}),
+                userData: Buffer.from(userData).toString("base64"),
                 tagSpecifications: [
                     { resourceType: "instance", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
                     { resourceType: "volume", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
@@ -184,7 +161,8 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     // General: one group per zone (EKS Best Practices, Cluster Autoscaler: a group spanning zones cannot be
     // asked for a node in the zone of a pending pod's EBS volume, so that pod can stay Pending). The totals of
     // generalNodes are split over the zones; the autoscaler's balance-similar-node-groups keeps them level.
-    const generalLt = launchTemplate("general");
+    // Every zone's group launches from the one general launch template, so each carries the general tuning.
+    const generalLt = launchTemplate("general", nodeUserData("general"));
     const n = args.privateSubnetIds.length;
     const [mins, desireds, maxes] = [s.generalNodes.minSize, s.generalNodes.desiredSize, s.generalNodes.maxSize].map((t) => splitAcrossZones(t, n));
     const general = args.privateSubnetIds.map((subnet, i) =>
@@ -198,8 +176,13 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
         ),
     );
     // Executor: no volumes of its own, so one group over every zone's private subnet.
-    const executor = group(`${name}-executor`, `${s.name}-executor-`, args.privateSubnetIds, launchTemplate("executor", executorUserData(s.executorNodes.hugepages2Mi)), s.executorNodes, {
-        labels: { ...EXECUTOR_NODES.labels },
+    const executorLt = launchTemplate(
+        "executor",
+        nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
+        s.executorNodes.enaExpress,
+    );
+    const executor = group(`${name}-executor`, `${s.name}-executor-`, args.privateSubnetIds, executorLt, s.executorNodes, {
+        labels: { ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: s.executorNodes.cpuTarget },
         taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
     });
     return { role, general, executor, launchTemplates };

@@ -1,6 +1,6 @@
 // Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
-import { NAMESPACES } from "../shared/conventions";
+import { NAMESPACES, WEBSOCKET_MAX_CONNECTIONS } from "../shared/conventions";
 import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
 
 export interface AlertRule {
@@ -22,8 +22,12 @@ export interface AlertOptions {
 }
 
 /** The seed's WebSocket pods hold 10K connections each; alert at 80 %. */
-export const WEBSOCKET_CONNECTIONS_PER_POD = 10000;
+export const WEBSOCKET_CONNECTIONS_PER_POD = WEBSOCKET_MAX_CONNECTIONS;
 export const WEBSOCKET_ALERT_RATIO = 0.8;
+/** Share of a node's conntrack table (kube-proxy sizes it; see cluster/node-tuning.ts) that warns before it overflows. */
+export const CONNTRACK_ALERT_RATIO = 0.75;
+/** Share of a WebSocket process's open-file limit (its RLIMIT_NOFILE soft limit) that warns before accept() fails. */
+export const FILE_DESCRIPTOR_ALERT_RATIO = 0.8;
 /** A daily backup that has not succeeded for 26 h missed a run (24 h) plus slack for a slow dump. */
 export const BACKUP_MAX_AGE_SECONDS = 26 * 3600;
 /** Let's Encrypt renews 30 days ahead: under 14 days left means renewal has been failing for two weeks. */
@@ -72,6 +76,13 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     "5m", "warning",
                     "WebSocket pod {{ $labels.pod }} holds {{ $value }} connections",
                     `Above ${WEBSOCKET_ALERT_RATIO * 100} % of the ${WEBSOCKET_CONNECTIONS_PER_POD} connections one pod is sized for: scale out.`),
+                // process_open_fds/process_max_fds: the Prometheus client's standard process metrics. max_fds is the
+                // soft RLIMIT_NOFILE the process actually runs with: what containerd's base runtime spec gave it.
+                rule("DeepAlphaWebSocketFileDescriptorsHigh",
+                    `process_open_fds{job="${j.websocket}"} / process_max_fds{job="${j.websocket}"} > ${FILE_DESCRIPTOR_ALERT_RATIO}`,
+                    "5m", "warning",
+                    "WebSocket pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its open-file limit",
+                    `Above ${FILE_DESCRIPTOR_ALERT_RATIO * 100} % of the process's RLIMIT_NOFILE: new connections will fail with EMFILE. Check the limit (process_max_fds) and scale out.`),
                 rule("DeepAlphaExecutorDown", `up{job="${j.executor}"} == 0 or absent(up{job="${j.executor}"})`, "1m", "critical",
                     "Order executor is down",
                     "An executor pod cannot be scraped, or none is running: orders are not being executed."),
@@ -101,6 +112,17 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     "0m", "critical",
                     "Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
                     "No successful run in 26 hours (or never since it was created 26 hours ago)."),
+            ],
+        },
+        {
+            name: "deepalpha.nodes",
+            rules: [
+                // node-exporter's conntrack collector. A full table drops new connections on the node silently.
+                rule("NodeConntrackTableFilling",
+                    `node_nf_conntrack_entries / node_nf_conntrack_entries_limit > ${CONNTRACK_ALERT_RATIO}`,
+                    "10m", "warning",
+                    "Conntrack table on {{ $labels.instance }} is {{ $value | humanizePercentage }} full",
+                    `Above ${CONNTRACK_ALERT_RATIO * 100} % of nf_conntrack_max: when it is full the node drops new connections. Spread the WebSocket pods or use nodes with more CPUs (kube-proxy sizes the table per CPU).`),
             ],
         },
         {

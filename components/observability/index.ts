@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { ObservabilitySettings, Profile } from "../../settings/schema";
+import type { ObservabilitySettings, PreinstalledAddon, Profile } from "../../settings/schema";
 import type { DataEndpoints } from "../data";
 import { NAMESPACES, PART_OF, labelsFor } from "../shared/conventions";
 import { buildAlertGroups } from "./alerts";
@@ -45,6 +45,11 @@ export interface ObservabilityArgs {
     telegramBotToken?: pulumi.Input<string>;
     /** Where the managed data stores live in prod (VPC CIDR), for the exporters' egress. */
     dataCidrs?: string[];
+    /**
+     * Add-ons the cluster already runs (kube-prometheus-stack, the exporters, Jaeger): their charts are not
+     * installed; the tier's own objects (monitors, rules, dashboards, policies) still are.
+     */
+    preinstalled?: readonly PreinstalledAddon[];
     tags?: Record<string, string>;
 }
 
@@ -70,6 +75,7 @@ export class Observability extends pulumi.ComponentResource {
             );
         }
         const useElasticsearch = s.logging || s.tracingStorage === "elasticsearch";
+        const install = (addon: PreinstalledAddon) => !args.preinstalled?.includes(addon);
 
         // --- Secrets first: the charts only name them. ------------------------------------------------
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
@@ -98,7 +104,9 @@ export class Observability extends pulumi.ComponentResource {
         }
 
         // --- Metrics: kube-prometheus-stack. ----------------------------------------------------------
-        const kps = new k8s.helm.v4.Chart(
+        const kps = !install("kube-prometheus-stack")
+            ? undefined
+            : new k8s.helm.v4.Chart(
             `${name}-kube-prometheus-stack`,
             {
                 ...chartSource(CHARTS.kubePrometheusStack),
@@ -108,8 +116,8 @@ export class Observability extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: secretDeps },
         );
-        // CRs need the CRDs the chart installs.
-        const crOpts = { ...k8sOpts, dependsOn: [kps] };
+        // CRs need the CRDs the chart installs (a cluster that already runs the stack has them).
+        const crOpts = { ...k8sOpts, dependsOn: kps ? [kps] : [] };
 
         // --- Scraping. -----------------------------------------------------------------------------------
         const monitors: MonitorSpec[] = [...workloadPodMonitors(), certManagerPodMonitor()];
@@ -169,7 +177,7 @@ export class Observability extends pulumi.ComponentResource {
                 },
                 k8sOpts,
             );
-            new k8s.helm.v4.Chart(
+            if (install("prometheus-postgres-exporter")) new k8s.helm.v4.Chart(
                 `${name}-postgres-exporter`,
                 {
                     ...chartSource(CHARTS.postgresExporter),
@@ -179,7 +187,7 @@ export class Observability extends pulumi.ComponentResource {
                 },
                 { ...k8sOpts, dependsOn: [exporterSecret] },
             );
-            new k8s.helm.v4.Chart(
+            if (install("prometheus-redis-exporter")) new k8s.helm.v4.Chart(
                 `${name}-redis-exporter`,
                 {
                     ...chartSource(CHARTS.redisExporter),
@@ -237,7 +245,7 @@ export class Observability extends pulumi.ComponentResource {
         }
 
         // --- Tracing: Jaeger v2. -----------------------------------------------------------------------
-        new k8s.helm.v4.Chart(
+        if (install("jaeger")) new k8s.helm.v4.Chart(
             `${name}-jaeger`,
             {
                 ...chartSource(CHARTS.jaeger),

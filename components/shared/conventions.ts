@@ -23,6 +23,9 @@ export const WORKLOADS = {
     freqtrade: { name: "freqtrade", port: 8080 },
 } as const;
 
+/** The seed's WebSocket pods hold 10K connections each: the pod's sizing, its env and the capacity alert use this. */
+export const WEBSOCKET_MAX_CONNECTIONS = 10000;
+
 export const DATA_PORTS = { postgres: 5432, redis: 6379, influxdb: 8086, s3: 8333 } as const;
 
 /** Keys of the data tier's connection Secret, read by the application tier through secretKeyRef. */
@@ -77,3 +80,10 @@ export const EXECUTOR_NODES = {
     labels: { "deepalpha.io/node-role": "executor" },
     taint: { key: "deepalpha.io/executor", value: "true", effect: "NoSchedule" },
 } as const;
+
+/**
+ * Label of the executor nodes naming the CPU the executor image must be built for (cluster.executorNodes.cpuTarget);
+ * the executor pods select it, so a pod built for one CPU never lands on a node of another, even while a node
+ * group of a new family replaces the old one.
+ */
+export const EXECUTOR_CPU_LABEL = "deepalpha.io/cpu-target";

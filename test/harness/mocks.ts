@@ -221,5 +221,13 @@ const invokes: Record<string, (inputs: State) => State> = {
     }),
     "aws:ssm/getParameter:getParameter": (i) => ({ name: i.name, value: "ami-0abcdef1234567890", type: "String", version: 1, id: i.name }),
     "aws:eks/getAddonVersion:getAddonVersion": (i) => ({ addonName: i.addonName, kubernetesVersion: i.kubernetesVersion, version: `v1.0.0-eksbuild.1`, id: String(i.addonName) }),
+    // DescribeInstanceTypes, for the types the tests use: ENA Express (SRD) support, ENA always required on Nitro.
+    // Other types fail loudly: an answer must come from EC2's data, not a guess.
+    "aws:ec2/getInstanceType:getInstanceType": (i) => {
+        const srd: Record<string, boolean> = { "c6in.32xlarge": true, "c5.4xlarge": false };
+        const type = String(i.instanceType);
+        if (!(type in srd)) throw new Error(`unmocked instance type ${type}: add EC2's answer to test/harness/mocks.ts`);
+        return { instanceType: type, id: type, enaSupport: "required", enaSrdSupported: srd[type] };
+    },
     "aws:iam/getPolicyDocument:getPolicyDocument": (i) => ({ json: JSON.stringify({ Version: "2012-10-17", Statement: i.statements ?? [] }), id: "policy" }),
 };

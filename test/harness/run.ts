@@ -151,11 +151,28 @@ export function runProgram(options: RunOptions): Promise<ProgramRun> {
     return next;
 }
 
+/**
+ * The engine's URN for a resource: its type qualified by its parent's whole qualified type, except under the
+ * root Stack, whose type is left out (pulumi/pulumi resource.NewURN). The SDK's mock monitor instead takes
+ * only the last type of the parent's chain, and keeps the Stack's, so a URN copied from a mock plan into
+ * `pulumi state` or `--target` would name nothing.
+ */
+export function engineUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
+    const parentType = parentUrn ? parentUrn.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
 async function runOnce(options: RunOptions): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
+    // The mock monitor makes every URN through its newUrn method: give it the engine's rule.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const monitor = (require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { newUrn?: unknown } }).getMonitor();
+    if (typeof monitor.newUrn !== "function") throw new Error("the SDK's mock monitor has no newUrn method: re-check engineUrn against this @pulumi/pulumi");
+    monitor.newUrn = (parent: string, type: string, name: string) => engineUrn(options.stack, PROJECT, parent || undefined, type, name);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     const captured: Captured[] = [];
-    // The program module exports its main function (index.ts: `export = () => deploy(loadConfig())`).
+    // The program module exports its main function (index.ts: loadConfig, checkAgainstEc2, then deploy).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const main = require("../../index") as () => unknown;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
