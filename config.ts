@@ -1,7 +1,7 @@
 // The only place that reads the Pulumi stack configuration. Everything else receives the typed result.
 import * as pulumi from "@pulumi/pulumi";
 import { SecretKey, Settings } from "./settings/schema";
-import { ConfigError, validateConfig } from "./settings/validate";
+import { ConfigError, type PlaceholderMode, validateConfig } from "./settings/validate";
 
 // `isConfigSecret` is the SDK's own record of which keys were set with `--secret`; it is not in the typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,12 +16,21 @@ export interface StackConfig {
     stack: string;
 }
 
+let placeholderMode: PlaceholderMode = "refuse";
+/**
+ * The offline plan (test/harness/run.ts) shows the committed template with its placeholders and notes them;
+ * nothing else calls this, so `pulumi up` and `pulumi preview` always refuse them.
+ */
+export function setPlaceholderMode(mode: PlaceholderMode): void {
+    placeholderMode = mode;
+}
+
 export function loadConfig(): StackConfig {
     const values = pulumi.runtime.allConfig();
     const secretKeys = new Set(Object.keys(values).filter((k) => isConfigSecret(k)));
     const stack = pulumi.getStack();
     try {
-        const { settings, secrets, awsRegion } = validateConfig({ values, secretKeys, stack });
+        const { settings, secrets, awsRegion } = validateConfig({ values, secretKeys, stack }, { placeholders: placeholderMode });
         const wrapped: StackConfig["secrets"] = {};
         for (const [k, v] of Object.entries(secrets)) wrapped[k as SecretKey] = pulumi.secret(v);
         return { settings, secrets: wrapped, awsRegion, stack };

@@ -17,6 +17,8 @@ export async function checkAgainstEc2(cfg: StackConfig): Promise<void> {
     if (problem) throw new pulumi.RunError(`invalid stack configuration:\n  - ${problem}`);
 }
 
+// Each tier waits for what it needs, never for a whole other tier (docs/deploy-timeline.md): the data tier's AWS
+// stores only for the VPC pieces in `network`, every tier's Kubernetes objects for `cluster.kubernetesReady`.
 export function deploy(cfg: StackConfig) {
     const { settings } = cfg;
     const profile = settings.profile;
@@ -35,12 +37,14 @@ export function deploy(cfg: StackConfig) {
         settings: settings.data,
         provider: cluster.provider,
         clusterName: settings.cluster.name,
+        kubernetesDependsOn: cluster.kubernetesReady,
         network: cluster.network,
         ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
         oidcProviderUrl: cluster.oidcProviderUrl,
+        ...(cluster.appRole ? { appRoleName: cluster.appRole.name } : {}),
         region: cfg.awsRegion,
         tags,
-    }, { dependsOn: [cluster] });
+    });
     const observability = new Observability("observability", {
         profile,
         settings: settings.observability,
@@ -53,7 +57,7 @@ export function deploy(cfg: StackConfig) {
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
         preinstalled: settings.preinstalled,
         tags,
-    }, { dependsOn: [cluster] });
+    }, { dependsOn: cluster.kubernetesReady });
     const app = new AppTier("app", {
         profile,
         settings: settings.app,
@@ -63,7 +67,7 @@ export function deploy(cfg: StackConfig) {
         otlpEndpoint: observability.otlpEndpoint,
         dataCidrs: profile === "production" ? [settings.cluster.vpcCidr] : undefined,
         executorCpuTarget: profile === "production" ? settings.cluster.executorNodes.cpuTarget : undefined,
-    }, { dependsOn: [cluster, data] });
+    }, { dependsOn: [...cluster.kubernetesReady, cluster.gateway, ...data.appPrerequisites] });
 
     return {
         profile,

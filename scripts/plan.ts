@@ -1,4 +1,4 @@
-// `npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict]`
+// `npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict] [--timeline]`
 // Offline preview: runs index.ts under the mock harness with the stack's configuration and prints what
 // `pulumi up` would create. No cloud account, no Pulumi CLI. Exit 1 on bad configuration, with the key
 // and no stack trace. The policy pack (policy/) runs over everything the program registers: violations
@@ -8,7 +8,7 @@ import { REQUIRED_SECRETS, SECRET_KEYS, type Profile } from "../settings/schema"
 import { ConfigError, NAMESPACE, validateConfig } from "../settings/validate";
 import { OFFLINE_SECRET_PLACEHOLDER, StackFileError, readStackFile } from "../test/harness/stack-file";
 
-const USAGE = "usage: npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict]";
+const USAGE = "usage: npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict] [--timeline]";
 
 export interface PlanArgs {
     stack: string;
@@ -16,16 +16,19 @@ export interface PlanArgs {
     configFile?: string;
     /** Do not fill missing required secrets with placeholders: fail as `pulumi up` would. */
     strict: boolean;
+    /** Print the estimated from-scratch deploy time and its critical chain (scripts/timeline.ts). */
+    timeline?: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): PlanArgs {
-    const out: PlanArgs = { stack: "", json: false, strict: false };
+    const out: PlanArgs = { stack: "", json: false, strict: false, timeline: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") out.json = true;
         else if (a === "--strict") out.strict = true;
+        else if (a === "--timeline") out.timeline = true;
         else if (a === "--stack" || a === "--config-file") {
             const v = argv[++i];
             if (!v || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
@@ -62,7 +65,8 @@ export function prepareConfig(args: PlanArgs, root = path.resolve(__dirname, "..
             notes.push(`required secrets not in ${path.basename(file)} were filled with marked placeholders (shown as [secret]): ${missing.join(", ")}; run with --strict to fail as pulumi up would`);
         }
     }
-    validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack });
+    const { placeholderNotes } = validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack }, { placeholders: args.strict ? "refuse" : "note" });
+    for (const n of placeholderNotes) notes.push(`placeholder, pulumi up and --strict refuse it: ${n}`);
     void SECRET_KEYS;
     return { config, secretKeys, notes };
 }
@@ -99,8 +103,12 @@ async function main(): Promise<number> {
     const doc = toPreview(run, prepared.config, prepared.secretKeys, prepared.notes);
     const offline = await import("../policy/offline");
     const { policyStack, result: policy } = await evaluatePlanPolicies(doc, args.stack, prepared.config[`${NAMESPACE}:profile`]);
+    const { schedule, renderTimeline } = await import("./timeline");
     if (args.json) {
-        process.stdout.write(JSON.stringify({ ...doc, policyViolations: policy.violations }, null, 2) + "\n");
+        const timeline = args.timeline ? { seconds: schedule(doc, "engine").total, ownDependenciesSeconds: schedule(doc, "own").total } : undefined;
+        process.stdout.write(JSON.stringify({ ...doc, policyViolations: policy.violations, ...(timeline ? { timeline } : {}) }, null, 2) + "\n");
+    } else if (args.timeline) {
+        process.stdout.write(`Offline plan for stack ${args.stack}: from-scratch deploy timeline\n\n${renderTimeline(schedule(doc, "engine"), schedule(doc, "own"))}\n`);
     } else {
         process.stdout.write(`Offline plan for stack ${args.stack} (mocked providers, no cloud calls)\n\n${renderTree(doc)}\n`);
         process.stdout.write(`\n${offline.renderViolations(policy)}\n`);

@@ -24,7 +24,9 @@ const common: Defaults = {
     },
     data: {
         postgres: {
-            engineVersion: "16.6",
+            // The major only: RDS creates the instance on the major's current default minor and keeps it on a
+            // supported minor itself (autoMinorVersionUpgrade, components/data/postgres-rds.ts).
+            engineVersion: "16",
             instanceClass: "db.r6g.xlarge",
             allocatedStorageGb: 200,
             maxAllocatedStorageGb: 1000,
@@ -45,8 +47,9 @@ const common: Defaults = {
         backupSchedule: "0 2 * * *",
         partitionMonthsAhead: 3,
         images: {
-            // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod).
-            postgres: { repository: "postgres", tag: "16.6-alpine" },
+            // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod); the latest
+            // 16 minor (a client may be newer than the server within one major).
+            postgres: { repository: "postgres", tag: "16.15-alpine" },
             redis: { repository: "redis", tag: "7.4.5-alpine" },
             influxdb: { repository: "influxdb", tag: "2.7.12-alpine" },
             // SeaweedFS: Apache-2.0, actively released; MinIO's community edition is archived.

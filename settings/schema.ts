@@ -106,7 +106,10 @@ export const dataSchema = z
     .object({
         postgres: z
             .object({
-                engineVersion: z.string().regex(/^1[5-9](\.[0-9]+)?$/, { error: "expected PostgreSQL 15 or newer, such as 16.6" }),
+                engineVersion: z
+                    .string()
+                    .regex(/^1[5-9](\.[0-9]+)?$/, { error: "expected PostgreSQL 15 or newer: a major version such as 16" })
+                    .describe("production: RDS PostgreSQL major version; RDS creates the instance on the major's current default minor and applies minor upgrades itself (check with aws rds describe-db-engine-versions)"),
                 instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an RDS instance class such as db.r6g.xlarge" }),
                 allocatedStorageGb: int(20, 65536),
                 maxAllocatedStorageGb: int(20, 65536),

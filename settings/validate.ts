@@ -32,12 +32,78 @@ export interface RawConfig {
     stack: string;
 }
 
+/**
+ * What to do with placeholder values (documentation address ranges, reserved example domains, the sample
+ * Telegram chat): `refuse` (a real `pulumi up`, `npm run plan -- --strict`) or `note` (the offline plan, which
+ * shows the committed template as it is and says what must be replaced).
+ */
+export type PlaceholderMode = "refuse" | "note";
+
+export interface ValidateOptions {
+    placeholders?: PlaceholderMode;
+}
+
+/** RFC 5737 documentation ranges: never routed on the internet. */
+export const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"] as const;
+/** The sample chat ID of the template (Telegram's documentation format for a supergroup). */
+export const PLACEHOLDER_TELEGRAM_CHAT_ID = -1001234567890;
+/** RFC 2606 / RFC 6761 names: Let's Encrypt issues no certificate for them and refuses them as contacts. */
+const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost|local)$/;
+
+function ipv4Range(cidr: string): [number, number] {
+    const [addr, bits] = cidr.split("/");
+    const n = addr.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(bits));
+    const start = Math.floor(n / size) * size;
+    return [start, start + size - 1];
+}
+
+/** The documentation range a CIDR overlaps, if any. */
+export function documentationRangeOf(cidr: string): string | undefined {
+    const [a0, a1] = ipv4Range(cidr);
+    return DOCUMENTATION_CIDRS.find((d) => {
+        const [b0, b1] = ipv4Range(d);
+        return a0 <= b1 && b0 <= a1;
+    });
+}
+
+/** Values a production stack cannot go live with: each would leave a part of prod unreachable or unissued. */
+export function placeholderProblems(s: Settings): string[] {
+    if (s.profile !== "production") return [];
+    const p: string[] = [];
+    s.cluster.publicEndpointCidrs.forEach((cidr, i) => {
+        const doc = documentationRangeOf(cidr);
+        if (doc) {
+            p.push(
+                `${NAMESPACE}:cluster.publicEndpointCidrs[${i}]: got ${JSON.stringify(cidr)}, a documentation range (${doc}, RFC 5737) that no real client comes from, ` +
+                    "so nobody could reach the EKS API and every Kubernetes resource would time out; set the egress CIDRs of whoever runs pulumi up (VPN, CI runner), " +
+                    "or [] for a private-only endpoint reached from inside the VPC (docs/bootstrap.md)",
+            );
+        }
+    });
+    for (const key of ["apiHost", "websocketHost"] as const) {
+        if (RESERVED_DOMAIN.test(s.app[key])) {
+            p.push(`${NAMESPACE}:app.${key}: got ${JSON.stringify(s.app[key])}, a reserved example domain (RFC 2606/6761): no client can resolve it and Let's Encrypt issues no certificate for it; set the real host name`);
+        }
+    }
+    const email = s.cluster.gateway.acmeEmail;
+    if (s.cluster.gateway.tls === "letsEncrypt" && email && RESERVED_DOMAIN.test(email.split("@")[1] ?? "")) {
+        p.push(`${NAMESPACE}:cluster.gateway.acmeEmail: got ${JSON.stringify(email)}, Let's Encrypt refuses contact addresses at reserved example domains (invalidContact); set a mailbox the team reads`);
+    }
+    if (s.observability.alertmanagerReceiver === "telegram" && s.observability.telegramChatId === PLACEHOLDER_TELEGRAM_CHAT_ID) {
+        p.push(`${NAMESPACE}:observability.telegramChatId: got ${PLACEHOLDER_TELEGRAM_CHAT_ID}, the template's sample chat, so no alert would reach anyone; set the ID of the team's alert chat`);
+    }
+    return p;
+}
+
 export interface ValidatedConfig {
     settings: Settings;
     /** `aws:region` (validated in production; may be empty in the local profile). */
     awsRegion: string;
     /** Secret values by key; absent when not set (only possible where the profile does not require it). */
     secrets: Partial<Record<SecretKey, string>>;
+    /** Placeholders that `placeholders: "note"` let through: each must be replaced before a real deploy. */
+    placeholderNotes: string[];
 }
 
 const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
@@ -116,6 +182,10 @@ function crossChecks(s: Settings): string[] {
     floor("cluster.availabilityZones", c.availabilityZones, 3);
     floor("cluster.generalNodes.minSize", c.generalNodes.minSize, 3);
     floor("cluster.executorNodes.minSize", c.executorNodes.minSize, 2);
+    // One general node group per zone, each able to hold at least one node.
+    if (c.generalNodes.maxSize < c.availabilityZones) {
+        p.push(`${NAMESPACE}:cluster.generalNodes.maxSize: got ${c.generalNodes.maxSize}, allowed minimum is cluster.availabilityZones (${c.availabilityZones}): the general nodes are one group per zone`);
+    }
     floor("data.postgres.backupRetentionDays", s.data.postgres.backupRetentionDays, 7);
     floor("data.postgres.readReplicas", s.data.postgres.readReplicas, 2);
     floor("data.redis.replicas", s.data.redis.replicas, 2);
@@ -127,6 +197,18 @@ function crossChecks(s: Settings): string[] {
         if (/^(latest|stable|develop|main)$/.test(img.tag)) {
             p.push(`${NAMESPACE}:${key}.tag: got ${JSON.stringify(img.tag)}, the production profile requires a pinned version tag (not latest/stable/develop/main)`);
         }
+    }
+    const pg = s.data.postgres.engineVersion;
+    if (pg.includes(".")) {
+        p.push(
+            `${NAMESPACE}:data.postgres.engineVersion: got ${JSON.stringify(pg)}, the production profile takes the major version only (such as ${JSON.stringify(pg.split(".")[0])}): ` +
+                "RDS retires minors on its own schedule (no new instances, then forced upgrades), and a pinned minor would make the next preview after a forced upgrade plan a downgrade; " +
+                "RDS creates the instance on the major's current default minor and upgrades minors itself (aws rds describe-db-engine-versions --engine postgres --default-only)",
+        );
+    }
+    const clientMajor = s.data.images.postgres.tag.split(/[.-]/)[0];
+    if (clientMajor !== pg.split(".")[0]) {
+        p.push(`${NAMESPACE}:data.images.postgres.tag: got ${JSON.stringify(s.data.images.postgres.tag)}, the migration and pg_dump client must have the server's major version (data.postgres.engineVersion ${JSON.stringify(pg)})`);
     }
     if (c.publicEndpointCidrs.includes("0.0.0.0/0")) {
         p.push(`${NAMESPACE}:cluster.publicEndpointCidrs: got "0.0.0.0/0", the production profile allows only specific CIDRs (or none)`);
@@ -190,7 +272,7 @@ export function setSecretCommand(stack: string, key: SecretKey): string {
     return `pulumi config set --secret --stack ${stack} ${NAMESPACE}:${key} <value>`;
 }
 
-export function validateConfig(raw: RawConfig): ValidatedConfig {
+export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): ValidatedConfig {
     const problems: string[] = [];
     const given: Record<string, unknown> = {};
     const secrets: Partial<Record<SecretKey, string>> = {};
@@ -232,6 +314,8 @@ export function validateConfig(raw: RawConfig): ValidatedConfig {
         throw new ConfigError(problems);
     }
     problems.push(...crossChecks(parsed.data));
+    const placeholders = placeholderProblems(parsed.data);
+    if ((options.placeholders ?? "refuse") === "refuse") problems.push(...placeholders);
     const region = raw.values["aws:region"];
     if (parsed.data.profile === "production" && !AWS_REGION_PATTERN.test(region ?? "")) {
         problems.push(`aws:region: got ${region ? JSON.stringify(region) : "(unset)"}, expected an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)`);
@@ -242,5 +326,5 @@ export function validateConfig(raw: RawConfig): ValidatedConfig {
         }
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return { settings: parsed.data, secrets, awsRegion: region ?? "" };
+    return { settings: parsed.data, secrets, awsRegion: region ?? "", placeholderNotes: options.placeholders === "note" ? placeholders : [] };
 }

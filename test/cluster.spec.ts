@@ -6,7 +6,7 @@ import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
 import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS } from "../components/shared/conventions";
 import { cidrSubnet, planSubnets } from "../components/cluster/network";
 import YAML from "yaml";
-import { amiTypeFor } from "../components/cluster/nodegroups";
+import { NODE_ROLE_LABEL, amiTypeFor, splitAcrossZones } from "../components/cluster/nodegroups";
 import { CONTAINER_NOFILE, HUGEPAGES_SYSCTL_FILE, MIME_BOUNDARY, SYSCTL_FILE, conntrackMax, nodeSysctls, nodeUserData } from "../components/cluster/node-tuning";
 import { WEBSOCKET_MAX_CONNECTIONS } from "../components/shared/conventions";
 import { irsaTrustPolicy } from "../components/shared/irsa";
@@ -204,7 +204,9 @@ describe("cluster: prod EKS", () => {
         expect(eks.nodeAssociatePublicIpAddress).to.equal(false);
         expect(eks.skipDefaultNodeGroup).to.equal(true);
         for (const ng of byType(run, T.nodeGroup)) {
-            expect(v(ng).subnetIds, ng.name).to.deep.equal(priv);
+            // general-<i>: zone i's private subnet; the executor group: all of them.
+            const zone = /^cluster-general-([0-9]+)$/.exec(ng.name);
+            expect(v(ng).subnetIds, ng.name).to.deep.equal(zone ? [priv[Number(zone[1]) - 1]] : priv);
             for (const id of v(ng).subnetIds) expect(pub).to.not.include(id);
         }
     });
@@ -226,15 +228,34 @@ describe("cluster: prod node groups", () => {
         run = await planStack("prod");
     });
 
-    it("general: 3 x m5.2xlarge (desired and min 3), max from settings, scaling left to the autoscaler", () => {
-        const ng = one(run, T.nodeGroup, "cluster-general");
-        expect(v(ng).instanceTypes).to.deep.equal(["m5.2xlarge"]);
-        expect(v(ng).scalingConfig).to.deep.equal({ minSize: 3, desiredSize: 3, maxSize: 9 });
-        // A prefix, not a fixed name: a replacement (say, a new instance type) is created before the old
-        // group is deleted, so the pods move instead of going down with it.
-        expect(v(ng).nodeGroupNamePrefix).to.equal("deepalpha-general-");
-        expect(ng.ignoreChanges).to.include("scalingConfig.desiredSize");
-        expect(v(ng).taints ?? []).to.deep.equal([]);
+    it("general: one group per zone, each in its zone's private subnet only, 3 x m5.2xlarge in total (max 9), scaling left to the autoscaler", () => {
+        const groups = byType(run, T.nodeGroup).filter((g) => g.name.startsWith("cluster-general-"));
+        expect(groups.map((g) => g.name).sort()).to.deep.equal(["cluster-general-1", "cluster-general-2", "cluster-general-3"]);
+        const privateSubnets = byType(run, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"));
+        const subnetIds = groups.map((g) => v(g).subnetIds);
+        for (const ids of subnetIds) expect(ids).to.have.length(1);
+        expect(new Set(subnetIds.map((ids) => ids[0])).size, "a different subnet each").to.equal(3);
+        for (const g of groups) {
+            expect(g.dependencies.some((d) => privateSubnets.some((x) => x.urn === d)), g.name).to.equal(true);
+            expect(v(g).instanceTypes).to.deep.equal(["m5.2xlarge"]);
+            expect(v(g).scalingConfig).to.deep.equal({ minSize: 1, desiredSize: 1, maxSize: 3 });
+            // A prefix, not a fixed name: a replacement (say, a new instance type) is created before the old
+            // group is deleted, so the pods move instead of going down with it.
+            expect(v(g).nodeGroupNamePrefix).to.equal(`deepalpha-${g.name.replace("cluster-", "")}-`);
+            expect(g.ignoreChanges).to.include("scalingConfig.desiredSize");
+            expect(v(g).taints ?? []).to.deep.equal([]);
+        }
+        const total = (k: string) => groups.reduce((n, g) => n + v(g).scalingConfig[k], 0);
+        expect([total("minSize"), total("desiredSize"), total("maxSize")]).to.deep.equal([3, 3, 9]);
+        // The autoscaler balances the similar per-zone groups.
+        expect(v(one(run, T.chart, "cluster-cluster-autoscaler")).values.extraArgs["balance-similar-node-groups"]).to.equal(true);
+    });
+
+    it("splits node totals over the zones evenly, the first zones taking the remainder", () => {
+        expect(splitAcrossZones(3, 3)).to.deep.equal([1, 1, 1]);
+        expect(splitAcrossZones(9, 3)).to.deep.equal([3, 3, 3]);
+        expect(splitAcrossZones(10, 3)).to.deep.equal([4, 3, 3]);
+        expect(splitAcrossZones(3, 4)).to.deep.equal([1, 1, 1, 0]);
     });
 
     it("executor: compute-optimized, tainted and labelled exactly as the executor pods expect, scaling ignored", () => {
@@ -257,6 +278,22 @@ describe("cluster: prod node groups", () => {
                 "net.core.netdev_max_backlog": "16384",
             });
         }
+    });
+
+    it("each zone's general group launches from the general template (general tuning, general label); the executor group from its own", () => {
+        const generalLt = one(run, T.lt, "cluster-general");
+        const executorLt = one(run, T.lt, "cluster-executor");
+        const groups = byType(run, T.nodeGroup).filter((g) => g.name.startsWith("cluster-general-"));
+        expect(groups).to.have.length(3);
+        for (const g of groups) {
+            expect(v(g).launchTemplate.id, g.name).to.equal(`lt-${hexOf("cluster-general")}`);
+            expect(g.dependencies, g.name).to.include(generalLt.urn).and.not.include(executorLt.urn);
+            expect(v(g).labels, g.name).to.deep.equal({ [NODE_ROLE_LABEL]: "general" });
+        }
+        expect(userDataOf("cluster-general").sysctls).to.deep.equal(Object.fromEntries(Object.entries(nodeSysctls("general")).map(([k, s]) => [k, s.value])));
+        const ex = one(run, T.nodeGroup, "cluster-executor");
+        expect(v(ex).launchTemplate.id).to.equal(`lt-${hexOf("cluster-executor")}`);
+        expect(ex.dependencies).to.include(executorLt.urn).and.not.include(generalLt.urn);
     });
 
     it("executor nodes get 16 MiB TCP buffer ceilings for long exchange paths; general nodes keep the kernel's", () => {
@@ -294,6 +331,7 @@ describe("cluster: prod node groups", () => {
     it("requires IMDSv2 on every node: each node group uses a launch template with httpTokens required", () => {
         const lts = byType(run, T.lt);
         expect(lts).to.have.length(2);
+        expect(byType(run, T.nodeGroup)).to.have.length(4);
         for (const lt of lts) {
             expect(v(lt).metadataOptions.httpTokens, lt.name).to.equal("required");
             expect(v(lt).metadataOptions.httpPutResponseHopLimit, lt.name).to.equal(1);
@@ -325,8 +363,9 @@ describe("cluster: prod node groups", () => {
     });
 
     it("exports the node group names and creates node groups only after the VPC CNI and kube-proxy add-ons", () => {
-        const names = run.outputValues.nodeGroupNames as { general: string; executor: string };
-        expect(names.general).to.match(/^deepalpha-general-[0-9a-f]+$/);
+        const names = run.outputValues.nodeGroupNames as { general: string[]; executor: string };
+        expect(names.general).to.have.length(3);
+        names.general.forEach((n, i) => expect(n).to.match(new RegExp(`^deepalpha-general-${i + 1}-[0-9a-f]+$`)));
         expect(names.executor).to.match(/^deepalpha-executor-[0-9a-f]+$/);
         const cni = one(run, T.addon, "cluster-vpc-cni");
         const proxy = one(run, T.addon, "cluster-kube-proxy");
@@ -360,9 +399,13 @@ describe("cluster: prod add-ons", () => {
         const role = one(run, T.role, "cluster-ebs-csi");
         expect(ebs.dependencies).to.include(role.urn);
         expect(JSON.stringify(JSON.parse(v(role).assumeRolePolicy))).to.include("system:serviceaccount:kube-system:ebs-csi-controller-sa");
-        const general = one(run, T.nodeGroup, "cluster-general");
-        expect(ebs.dependsOn).to.include(general.urn);
-        expect(one(run, T.addon, "cluster-coredns").dependsOn).to.include(general.urn);
+        for (const general of byType(run, T.nodeGroup).filter((g) => g.name.startsWith("cluster-general-"))) {
+            expect(ebs.dependsOn).to.include(general.urn);
+            expect(one(run, T.addon, "cluster-coredns").dependsOn).to.include(general.urn);
+        }
+        // The node plugin reads IMDS from the host network (one hop, as the nodes allow), not from a pod network.
+        expect(JSON.parse(v(ebs).configurationValues)).to.deep.equal({ node: { hostNetwork: true } });
+        for (const lt of byType(run, T.lt)) expect(v(lt).metadataOptions.httpPutResponseHopLimit, lt.name).to.equal(1);
         // pulumi-eks must not create a second copy of the ones we own.
         const eks = v(one(run, T.eks, "cluster"));
         expect(eks.corednsAddonOptions).to.include({ enabled: false });

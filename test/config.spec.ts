@@ -39,7 +39,7 @@ function problemsOf(fn: () => unknown): string[] {
 
 describe("config: profiles and defaults", () => {
     it("the committed prod stack is valid and takes the production profile's HA numbers", () => {
-        const { settings, secrets } = validateConfig(withProdSecrets(prodFile().config));
+        const { settings, secrets } = validateConfig(withProdSecrets(prodFile().config), { placeholders: "note" });
         expect(settings.profile).to.equal("production");
         expect(settings.cluster.generalNodes).to.deep.include({ instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3 });
         expect(settings.app.replicas).to.deep.equal({ api: 3, websocket: 2, executor: 2 });
@@ -113,6 +113,21 @@ describe("config: bad input is rejected with key, value and what is allowed", ()
             expect: [/deepalpha:app\.image\.tag: got "latest", the production profile requires a pinned version tag/],
         },
         {
+            what: "a pinned PostgreSQL minor in production (RDS retires minors: 16.6 cannot be created since 1 May 2026)",
+            config: () => ({ ...prodFile().config, "deepalpha:data": { postgres: { engineVersion: "16.6" } } }),
+            expect: [/deepalpha:data\.postgres\.engineVersion: got "16\.6", the production profile takes the major version only \(such as "16"\)/, /aws rds describe-db-engine-versions/],
+        },
+        {
+            what: "a migration/pg_dump client of another major than the RDS server",
+            config: () => ({ ...prodFile().config, "deepalpha:data": { images: { postgres: { repository: "postgres", tag: "15.13-alpine" } } } }),
+            expect: [/deepalpha:data\.images\.postgres\.tag: got "15\.13-alpine", the migration and pg_dump client must have the server's major version/],
+        },
+        {
+            what: "fewer general nodes at most than zones (one general node group per zone)",
+            config: () => ({ ...prodFile().config, "deepalpha:cluster": { generalNodes: { instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3, maxSize: 3 }, availabilityZones: 4 } }),
+            expect: [/deepalpha:cluster\.generalNodes\.maxSize: got 3, allowed minimum is cluster\.availabilityZones \(4\)/],
+        },
+        {
             what: "the EKS API open to the world",
             config: () => ({ ...prodFile().config, "deepalpha:cluster": { publicEndpointCidrs: ["0.0.0.0/0"] } }),
             expect: [/deepalpha:cluster\.publicEndpointCidrs: got "0\.0\.0\.0\/0"/],
@@ -147,9 +162,50 @@ describe("config: bad input is rejected with key, value and what is allowed", ()
     });
 });
 
+describe("config: placeholders in the committed prod template", () => {
+    const cluster = () => prodFile().config["deepalpha:cluster"] as Record<string, unknown>;
+
+    it("a real pulumi up (the default) refuses every placeholder Pulumi.prod.yaml ships, each with its key and what to set", () => {
+        const p = problemsOf(() => validateConfig(withProdSecrets(prodFile().config))).join("\n");
+        expect(p).to.match(/deepalpha:cluster\.publicEndpointCidrs\[0\]: got "198\.51\.100\.0\/24", a documentation range \(198\.51\.100\.0\/24, RFC 5737\).*or \[\] for a private-only endpoint/);
+        expect(p).to.match(/deepalpha:app\.apiHost: got "api\.deepalpha\.example\.com", a reserved example domain/);
+        expect(p).to.match(/deepalpha:app\.websocketHost: got "ws\.deepalpha\.example\.com"/);
+        expect(p).to.match(/deepalpha:cluster\.gateway\.acmeEmail: got "platform@deepalpha\.example\.com", Let's Encrypt refuses/);
+        expect(p).to.match(/deepalpha:observability\.telegramChatId: got -1001234567890, the template's sample chat/);
+        expect(p.split("\n")).to.have.length(5);
+    });
+
+    it("the offline plan's mode returns them as notes and accepts the rest of the stack", () => {
+        const { placeholderNotes } = validateConfig(withProdSecrets(prodFile().config), { placeholders: "note" });
+        expect(placeholderNotes).to.have.length(5);
+    });
+
+    for (const doc of ["192.0.2.0/24", "198.51.100.7/32", "203.0.113.128/25", "198.51.0.0/16"]) {
+        it(`refuses ${doc} (overlaps an RFC 5737 documentation range) in publicEndpointCidrs`, () => {
+            const cfg = { ...prodFile().config, "deepalpha:cluster": { ...cluster(), publicEndpointCidrs: ["10.0.0.0/8", doc] } };
+            const p = problemsOf(() => validateConfig(withProdSecrets(cfg))).join("\n");
+            expect(p).to.contain(`deepalpha:cluster.publicEndpointCidrs[1]: got "${doc}", a documentation range`);
+            expect(p).not.to.contain("publicEndpointCidrs[0]");
+        });
+    }
+
+    it("accepts real values: a routable egress range (or [] for private-only), real hosts, a real chat", () => {
+        for (const cidrs of [["52.12.34.0/28"], []]) {
+            const cfg = {
+                ...prodFile().config,
+                "deepalpha:cluster": { ...cluster(), publicEndpointCidrs: cidrs, gateway: { install: true, className: "nginx", tls: "letsEncrypt", acmeEmail: "platform@deepalpha.io" } },
+                "deepalpha:app": { ...(prodFile().config["deepalpha:app"] as object), apiHost: "api.deepalpha.io", websocketHost: "ws.deepalpha.io" },
+                "deepalpha:observability": { ...(prodFile().config["deepalpha:observability"] as object), telegramChatId: -1002233445566 },
+            };
+            expect(validateConfig(withProdSecrets(cfg)).settings.cluster.publicEndpointCidrs).to.deep.equal(cidrs);
+        }
+    });
+});
+
 describe("config: node instance types (ENA for both groups, one CPU for the executor's binary)", () => {
     const prodWithCluster = (cluster: Record<string, unknown>) => () =>
-        validateConfig(withProdSecrets({ ...prodFile().config, "deepalpha:cluster": deepMerge(prodFile().config["deepalpha:cluster"], cluster) }));
+        // The template's placeholders are noted, not refused (as the offline plan does): only these settings' problems count.
+        validateConfig(withProdSecrets({ ...prodFile().config, "deepalpha:cluster": deepMerge(prodFile().config["deepalpha:cluster"], cluster) }), { placeholders: "note" });
 
     it("accepts the committed executor type, and another size of the same family", () => {
         expect(prodWithCluster({})().settings.cluster.executorNodes).to.include({ instanceType: "c6i.4xlarge", cpuTarget: "icelake-server" });
@@ -215,6 +271,11 @@ describe("config: the offline plan refuses bad config with exit 1, the key and n
     const results = Promise.all(cases.map((c) => runScript("plan.ts", [...c.args(), "--json"])));
     results.catch(() => undefined); // a spawn failure is reported by the tests that await it
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    it("--strict (as pulumi up) also refuses the template's documentation-range endpoint allow-list", async () => {
+        const r = (await results)[cases.findIndex((c) => c.what === "missing prod secret")];
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.match(/deepalpha:cluster\.publicEndpointCidrs\[0\]: got "198\.51\.100\.0\/24", a documentation range \(198\.51\.100\.0\/24, RFC 5737\)/);
+    });
     cases.forEach((c, i) => {
         it(`${c.what}: exit 1 and a message naming it`, async () => {
             const r = (await results)[i];

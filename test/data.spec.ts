@@ -60,6 +60,30 @@ describe("data tier, prod: RDS PostgreSQL", () => {
         expect(db.finalSnapshotIdentifier).to.equal("deepalpha-postgres-final");
     });
 
+    it("lets RDS keep the minor: engineVersion is the major alone, minor upgrades automatic, replicas follow their source", async () => {
+        const run = await prod();
+        const db = one(run, "aws:rds/instance:Instance", "deepalpha-postgres").values as Obj;
+        expect(db.engineVersion).to.equal("16");
+        expect(db.autoMinorVersionUpgrade).to.equal(true);
+        expect(db.allowMajorVersionUpgrade).to.equal(true);
+        // terraform-provider-aws (internal/service/rds, compareActualEngineVersion) keeps the configured version in
+        // state while it is a dot-prefix of the running one; anything else is stored and diffed back (a downgrade).
+        const keptInState = (configured: string, running: string) => configured === running || running.startsWith(`${configured}.`);
+        for (const forced of ["16.11", "16.15", "16.23"]) {
+            expect(keptInState(String(db.engineVersion), forced), `after a forced upgrade to ${forced}`).to.equal(true);
+        }
+        for (const r of byType(run, "aws:rds/instance:Instance").filter((x) => (x.values as Obj).replicateSourceDb)) {
+            expect((r.values as Obj).engineVersion, `${r.name} runs its source's version`).to.equal(undefined);
+        }
+        // The Jobs' client: the server's major, and no older than 16.11, RDS's forced-upgrade target of May 2026.
+        const jobs = byType(run, "kubernetes:batch/v1:Job").concat(byType(run, "kubernetes:batch/v1:CronJob"));
+        const images = [...new Set(JSON.stringify(jobs.map((j) => j.values)).match(/postgres:[0-9][^"]*/g) ?? [])];
+        expect(images).to.have.length(1);
+        const [, major, minor] = /^postgres:([0-9]+)\.([0-9]+)-alpine$/.exec(images[0]) ?? [];
+        expect(major, images[0]).to.equal("16");
+        expect(Number(minor), images[0]).to.be.at.least(11);
+    });
+
     it("keeps the master password out of the plan (secret from @pulumi/random)", async () => {
         const run = await prod();
         const db = one(run, "aws:rds/instance:Instance", "deepalpha-postgres");
@@ -80,6 +104,16 @@ describe("data tier, prod: RDS PostgreSQL", () => {
         }
         const zones = replicas.map((r) => (r.values as Obj).availabilityZone);
         expect(new Set(zones).size, `replica zones ${zones}`).to.equal(2);
+        // Away from the primary's zone (which RDS chose: the mock answers the second zone) ...
+        const primary = one(run, "aws:rds/instance:Instance", "deepalpha-postgres");
+        expect(zones).not.to.include("us-west-2b");
+        for (const r of replicas) {
+            expect(r.dependencies, `${r.name} zone from the primary's`).to.include(primary.urn);
+            // ... chosen once: a failover that moves the primary must not plan replacing a protected replica.
+            expect(r.ignoreChanges, r.name).to.include("availabilityZone");
+            // A promoted replica starts with point-in-time recovery.
+            expect((r.values as Obj).backupRetentionPeriod, r.name).to.equal(7);
+        }
         // Zones come from the cluster's private subnets (the subnet group's), not from a getAvailabilityZones
         // lookup of the data tier's own, which would also list opted-in Local Zones that have no subnet here.
         const privateSubnets = byType(run, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"));
@@ -190,7 +224,29 @@ describe("data tier, prod: S3 buckets", () => {
         expect(expire(rules(await prod())).status).to.equal("Enabled");
         const longer = await planWith("prod", { "deepalpha:data": JSON.stringify({ objectStorage: { backupRetentionDays: 30 } }) });
         expect(expire(rules(longer)).expiration.days).to.equal(30);
-        expect(expire(rules(longer)).noncurrentVersionExpiration.noncurrentDays).to.equal(30);
+        expect(expire(rules(longer)).noncurrentVersionExpiration.noncurrentDays).to.equal(1);
+    });
+
+    it("keeps a backup the retention and then deletes it: restorable for 7 days, gone within 10 (not 7 + 7 + rounding on the versioned bucket)", async () => {
+        const bucket = one(await prod(), "aws:s3/bucket:Bucket", "deepalpha-backups");
+        const lc = byType(await prod(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.parent === bucket.urn)!;
+        const rule = ((lc.values as Obj).rules as Obj[]).find((r) => r.expiration?.days)!;
+        // S3 (Lifecycle, "How Amazon S3 calculates when an object expires"): add the days to the creation time (current
+        // version) or to the time the version became noncurrent, then round up to the next midnight UTC.
+        const DAY = 86400_000;
+        const nextMidnight = (t: number) => Math.floor(t / DAY) * DAY + DAY;
+        for (const hour of [0.5, 2, 23.5]) {
+            const created = Date.UTC(2026, 10, 30) + hour * 3600_000;
+            const noncurrentAt = nextMidnight(created + rule.expiration.days * DAY);
+            const deletedAt = nextMidnight(noncurrentAt + rule.noncurrentVersionExpiration.noncurrentDays * DAY);
+            expect((noncurrentAt - created) / DAY, `backup at ${hour}h restorable as current`).to.be.at.least(7);
+            expect((deletedAt - created) / DAY, `backup at ${hour}h permanently deleted`).to.be.at.most(10);
+        }
+        // The 02:00 backup of the default schedule: current for 7 d 22 h, permanently deleted after 9 d 22 h (docs).
+        const created = Date.UTC(2026, 10, 30, 2);
+        const noncurrentAt = nextMidnight(created + rule.expiration.days * DAY);
+        expect((noncurrentAt - created) / 3600_000).to.equal(7 * 24 + 22);
+        expect((nextMidnight(noncurrentAt + DAY) - created) / 3600_000).to.equal(9 * 24 + 22);
     });
 
     it("never expires current files, only old versions (so a deleted file can be recovered)", () => {
@@ -208,6 +264,22 @@ describe("data tier, prod: protection and stability", () => {
         ["aws:s3/bucket:Bucket", 2],
         ["aws:kms/key:Key", 2],
     ];
+    it("gives the AWS data stores create/update timeouts above the provider's defaults (Timestream 30m, RDS 40m, ElastiCache 60m)", async () => {
+        const run = await prod();
+        const minutes = (t?: string) => Number(/^([0-9]+)m$/.exec(t ?? "")?.[1] ?? 0);
+        const floors: [string, number, number][] = [
+            ["aws:timestreaminfluxdb/dbInstance:DbInstance", 60, 60],
+            ["aws:rds/instance:Instance", 60, 90],
+            ["aws:elasticache/replicationGroup:ReplicationGroup", 75, 60],
+        ];
+        for (const [type, create, update] of floors) {
+            for (const r of byType(run, type)) {
+                expect(minutes(r.customTimeouts?.create), `${r.name} create`).to.be.at.least(create);
+                expect(minutes(r.customTimeouts?.update), `${r.name} update`).to.be.at.least(update);
+            }
+        }
+    });
+
     it("protects every stateful resource (databases, replicas, cache, InfluxDB, buckets, KMS keys)", async () => {
         const run = await prod();
         for (const [type, count] of STATEFUL) {
@@ -609,5 +681,40 @@ describe("data tier: backup schedules", () => {
         expect(shiftMinutes("45 1 * * *", 30)).to.equal("15 2 * * *");
         expect(shiftMinutes("45 23 * * *", 30)).to.equal("15 23 * * *"); // no day change: hour kept
         expect(shiftMinutes("*/15 * * * *", 30)).to.equal("*/15 * * * *");
+    });
+});
+
+describe("data tier, prod: the application's S3 access (IRSA)", () => {
+    it("annotates the app ServiceAccount with a role only that ServiceAccount can assume", async () => {
+        const run = await prod();
+        const sa = k8sObject(run, "ServiceAccount", "deepalpha", NAMESPACES.app);
+        const role = one(run, "aws:iam/role:Role", "cluster-app");
+        const arn = ((sa.values as Obj).metadata.annotations ?? {})["eks.amazonaws.com/role-arn"];
+        expect(arn).to.equal(`arn:aws:iam::123456789012:role/cluster-app`);
+        const trust = JSON.parse(String((role.values as Obj).assumeRolePolicy));
+        const cond = trust.Statement[0].Condition.StringEquals;
+        expect(Object.entries(cond).find(([k]) => k.endsWith(":sub"))?.[1]).to.equal(`system:serviceaccount:${NAMESPACES.app}:deepalpha`);
+    });
+
+    it("grants that role the files bucket and its key, and nothing of the backups bucket", async () => {
+        const run = await prod();
+        const role = one(run, "aws:iam/role:Role", "cluster-app");
+        const policies = byType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => (p.values as Obj).role === (role.values as Obj).name || p.dependencies.includes(role.urn));
+        expect(policies.map((p) => p.name)).to.deep.equal(["deepalpha-app-files"]);
+        expect(byType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.dependencies.includes(role.urn))).to.have.length(0);
+        const doc = JSON.parse(String((policies[0].values as Obj).policy));
+        const files = "arn:aws:s3:::deepalpha-files-123456789012-us-west-2";
+        const resources = (doc.Statement as Obj[]).flatMap((st) => st.Resource);
+        expect(resources.filter((r: string) => r.startsWith("arn:aws:s3:::")).sort()).to.deep.equal([files, `${files}/*`]);
+        expect(JSON.stringify(doc)).not.to.contain("backups");
+        expect(JSON.stringify(doc)).not.to.contain("DeleteObjectVersion");
+        const kms = (doc.Statement as Obj[]).find((st) => st.Resource.some((r: string) => r.startsWith("arn:aws:kms:")))!;
+        expect(kms.Resource).to.have.length(1);
+        expect(kms.Condition.StringEquals).to.deep.equal({ "kms:ViaService": "s3.us-west-2.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": files });
+    });
+
+    it("dev: no IRSA annotation (the local store's keys come from the connection Secret)", async () => {
+        const sa = k8sObject(await dev(), "ServiceAccount", "deepalpha", NAMESPACES.app);
+        expect((sa.values as Obj).metadata.annotations ?? {}).not.to.have.property("eks.amazonaws.com/role-arn");
     });
 });

@@ -245,7 +245,7 @@ export function unknownSecretCommands(doc: string): string[] {
 
 function prodSettings(): Settings {
     const { config, secretKeys } = prepareConfig({ stack: "prod", json: false, strict: false }, ROOT);
-    return validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: "prod" }).settings;
+    return validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: "prod" }, { placeholders: "note" }).settings;
 }
 
 interface CostRow {

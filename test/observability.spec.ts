@@ -358,6 +358,39 @@ describe("observability: tracing (Jaeger v2)", () => {
         expect(j.extraVolumes.map((v: Obj) => v.secret.secretName)).to.deep.equal([ES_CONNECTION.passwordSecret.name, ES_CONNECTION.caSecret.name]);
         expect(chart(run, "jaeger").dependencies).to.include(one(run, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch", "observability-elasticsearch").urn);
     });
+
+    it("prod: rolls Jaeger's two replicas one at a time (the chart's default is Recreate: both down on every rollout)", async () => {
+        expect(chartValues(await planStack("prod"), "jaeger").jaeger.strategy).to.deep.equal({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+        expect(chartValues(await planStack("dev"), "jaeger").jaeger).not.to.have.property("strategy");
+    });
+
+    it("prod: a daily CronJob deletes trace indices older than 7 days, with ECK's credentials from the Secret, over verified TLS", async () => {
+        const run = await planStack("prod");
+        const cj = k8sObject(run, "CronJob", "jaeger-es-index-cleaner", NAMESPACES.monitoring);
+        const spec = (cj.values.spec as Obj).jobTemplate.spec.template.spec;
+        const c = spec.containers[0];
+        expect(c.image).to.equal("jaegertracing/jaeger-es-index-cleaner:2.19.0");
+        expect(c.args).to.deep.equal(["7", ES_CONNECTION.url]);
+        const env = Object.fromEntries((c.env as Obj[]).map((e) => [e.name, e.value ?? e.valueFrom]));
+        // The same prefix the storage writes under, so the cleaner finds exactly Jaeger's indices.
+        expect(env.INDEX_PREFIX).to.equal(config(run).extensions.jaeger_storage.backends.primary_store.elasticsearch.indices.index_prefix);
+        expect(env.ES_PASSWORD).to.deep.equal({ secretKeyRef: { name: ES_CONNECTION.passwordSecret.name, key: ES_CONNECTION.passwordSecret.key } });
+        expect(env.ES_TLS_ENABLED).to.equal("true");
+        expect(env.ES_TLS_CA).to.match(/ca\.crt$/);
+        expect(cj.dependencies).to.include(one(run, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch", "observability-elasticsearch").urn);
+        const devRun = await planStack("dev");
+        expect(() => k8sObject(devRun, "CronJob", "jaeger-es-index-cleaner", NAMESPACES.monitoring)).to.throw(/found 0/);
+    });
+
+    it("prod: pulumi up waits for Elasticsearch to be Ready (30 min) before Jaeger's own readiness wait starts", async () => {
+        const run = await planStack("prod");
+        const es = one(run, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch", "observability-elasticsearch");
+        // Without the annotation a custom resource counts as created at once, and Jaeger's Deployment would spend
+        // its 10-minute wait on a cluster that is still starting.
+        expect((es.values.metadata as Obj).annotations["pulumi.com/waitFor"]).to.equal("jsonpath={.status.phase}=Ready");
+        expect(es.customTimeouts).to.deep.include({ create: "30m" });
+        for (const dependent of ["jaeger", "fluent-bit"]) expect(chart(run, dependent).dependencies, dependent).to.include(es.urn);
+    });
 });
 
 describe("observability: logging (Fluent Bit -> ECK Elasticsearch/Kibana)", () => {
@@ -398,6 +431,18 @@ describe("observability: logging (Fluent Bit -> ECK Elasticsearch/Kibana)", () =
         const out = v.config.outputs as string;
         expect(out).to.match(/HTTP_Passwd \$\{ES_PASSWORD\}/).and.match(/tls On/).and.match(/tls\.verify On/);
         expect(out).to.contain(`${ES_CONNECTION.url.replace(/^https:\/\//, "").replace(/:9200$/, "")}`);
+    });
+
+    it("prod: every tag the chart's default inputs produce has an output (container logs kube.*, kubelet journal host.*)", async () => {
+        const v = chartValues(await planStack("prod"), "fluent-bit");
+        // fluent-bit chart 0.58.1 default inputs: tail /var/log/containers -> kube.*, systemd kubelet.service -> host.*.
+        expect(v.config).not.to.have.property("inputs");
+        const outputs = String(v.config.outputs).split("[OUTPUT]").slice(1);
+        const matchOf = (o: string) => /Match (\S+)/.exec(o)?.[1];
+        expect(outputs.map(matchOf)).to.deep.equal(["kube.*", "host.*"]);
+        const prefixes = outputs.map((o) => /Logstash_Prefix (\S+)/.exec(o)?.[1]);
+        expect(new Set(prefixes).size, "separate indices").to.equal(2);
+        for (const o of outputs) expect(o).to.match(/tls\.verify On/).and.match(/HTTP_Passwd \$\{ES_PASSWORD\}/);
     });
 
     it("ECK objects validate against the vendored ECK 3.5.0 CRD schemas (and the check catches a bad one)", async () => {

@@ -67,6 +67,15 @@ describe("plan: npm run --silent plan -- --stack <s> --json", function () {
         const doc = JSON.parse(r.stdout) as PreviewDocument;
         expect(doc.config["deepalpha:binanceApiKey"]).to.equal(SECRET_MASK);
     });
+
+    it("keeps planning the committed template's placeholders, with a visible note for each", async () => {
+        const r = (await docs).prod;
+        expect(r.code, r.stderr).to.equal(0);
+        const notes = r.stderr.split("\n").filter((l) => l.startsWith("note: placeholder, pulumi up and --strict refuse it: "));
+        expect(notes.join("\n")).to.match(/deepalpha:cluster\.publicEndpointCidrs\[0\]: got "198\.51\.100\.0\/24", a documentation range/);
+        expect(notes).to.have.length(5);
+        expect(((JSON.parse(r.stdout) as PreviewDocument).notes ?? []).filter((n) => n.startsWith("placeholder"))).to.have.length(5);
+    });
 });
 
 describe("plan: secrets never appear in clear", () => {
@@ -125,6 +134,19 @@ describe("harness: it refuses what it cannot answer honestly", () => {
         }
         expect(err?.constructor.name).to.equal("RunError");
         expect(err?.message).to.contain('deepalpha:profile: got "staging"');
+    });
+
+    it("the program itself (index.ts -> config.ts, as pulumi up runs it) refuses the template's placeholders", async () => {
+        const { config, secretKeys } = prepareConfig({ stack: "prod", json: true, strict: false }, ROOT_DIR);
+        let err: Error | undefined;
+        try {
+            // Only the offline plan asks for notes; config.ts refuses unless told otherwise.
+            await runProgram({ stack: "prod", config, secretKeys, placeholders: "refuse" });
+        } catch (e) {
+            err = e as Error;
+        }
+        expect(err?.constructor.name).to.equal("RunError");
+        expect(err?.message).to.contain('deepalpha:cluster.publicEndpointCidrs[0]: got "198.51.100.0/24", a documentation range');
     });
 
     it("records resource options: protect, parent and dependencies", async () => {

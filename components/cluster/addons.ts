@@ -30,6 +30,16 @@ export const ADDON_SERVICE_ACCOUNTS = {
     clusterAutoscaler: { namespace: "kube-system", name: "cluster-autoscaler" },
 } as const;
 
+/**
+ * The EBS CSI node plugin on the host network. It reads the instance's metadata (ENIs and attached volumes, which
+ * share the attachment limit on Nitro instances) from IMDS; from a pod network that is two hops away, and the nodes
+ * answer one (IMDSv2, hop limit 1, so pods cannot take the node role's credentials). Without IMDS the driver falls
+ * back to Kubernetes metadata, which lacks those counts, and over-reports attachable volumes
+ * (kubernetes-sigs/aws-ebs-csi-driver#2262, docs/install.md "Metadata"). On the host network IMDS is one hop away:
+ * the driver's documented alternative to raising every node's hop limit. The node plugin is privileged already.
+ */
+export const EBS_CSI_CONFIGURATION = { node: { hostNetwork: true } };
+
 /** The VPC CNI's own switch for NetworkPolicy enforcement (its network policy agent); off by default on EKS. */
 export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" };
 
@@ -103,7 +113,13 @@ export function createNodeAddons(name: string, ctx: AddonContext, nodeGroups: pu
         { role: ebsRole.name, policyArn: managedPolicy(ctx.partition, "service-role/AmazonEBSCSIDriverPolicy") },
         { parent },
     );
-    const ebsCsi = addon(`${name}-ebs-csi`, "aws-ebs-csi-driver", ctx, { serviceAccountRoleArn: ebsRole.arn }, { parent, dependsOn: [...nodeGroups, ebsPolicy] });
+    const ebsCsi = addon(
+        `${name}-ebs-csi`,
+        "aws-ebs-csi-driver",
+        ctx,
+        { serviceAccountRoleArn: ebsRole.arn, configurationValues: JSON.stringify(EBS_CSI_CONFIGURATION) },
+        { parent, dependsOn: [...nodeGroups, ebsPolicy] },
+    );
 
     // EKS >= 1.30 no longer marks its gp2 class default, so this is the only default StorageClass.
     const gp3 = new k8s.storage.v1.StorageClass(
@@ -206,7 +222,8 @@ export function createClusterCharts(name: string, args: ClusterChartsArgs, provi
                 image: { tag: image },
                 rbac: { serviceAccount: { create: true, name: sa.name, annotations: { "eks.amazonaws.com/role-arn": caRole.arn } } },
                 extraArgs: {
-                    // general is spread over three AZs: keep its instances balanced when scaling.
+                    // The general groups are one per zone and otherwise identical: keep them level when scaling,
+                    // while a pod bound to a zonal volume gets a node from its zone's group.
                     "balance-similar-node-groups": true,
                     expander: "least-waste",
                     "skip-nodes-with-local-storage": false,

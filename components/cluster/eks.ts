@@ -5,16 +5,25 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterSettings } from "../../settings/schema";
+import { serviceKeyPolicy } from "../shared/kms";
 import type { Network } from "./network";
 
 /** AWS-managed access policy that makes an IAM principal cluster-admin through an access entry. */
 export const EKS_CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
-/** Control-plane logs the issue asks for (CIS EKS 2.1.1 asks for audit at least). */
-export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"] as const;
+/**
+ * Every control-plane log EKS offers (CIS EKS Benchmark 2.1.1 asks for audit at least; EKS Best Practices, detective
+ * controls, for all five): the controller manager and scheduler logs show why pods are not scheduled or nodes not
+ * replaced, which the audit log does not.
+ */
+export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 export interface ControlPlaneArgs {
     settings: ClusterSettings;
     network: Network;
+    /** For the key policy: the account, its partition and the region the cluster is in. */
+    accountId: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    region: string;
     tags?: Record<string, string>;
 }
 
@@ -32,6 +41,8 @@ export interface ControlPlane {
     oidcProviderArn: pulumi.Output<string>;
     /** Issuer host and path without `https://`, the form IAM trust-policy condition keys use. */
     oidcIssuer: pulumi.Output<string>;
+    /** The cluster's Service range (EKS picks 172.20.0.0/16 for a 10.x VPC, else 10.100.0.0/16). */
+    serviceCidr: pulumi.Output<string>;
 }
 
 /** Access entries for the configured admin roles, keyed by role name so removing one does not renumber the rest. */
@@ -55,6 +66,10 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
         `${name}-eks-secrets`,
         {
             description: `${s.name}: EKS envelope encryption of Kubernetes Secrets`,
+            // Administered by the account, used only by EKS on behalf of this account (components/shared/kms.ts).
+            policy: pulumi
+                .all([args.accountId, args.partition])
+                .apply(([accountId, partition]) => serviceKeyPolicy({ partition, accountId, region: args.region, services: ["eks"] })),
             enableKeyRotation: true,
             deletionWindowInDays: 30,
             tags: args.tags,
@@ -137,5 +152,6 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
         provider,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcProviderUrl.apply((u) => u.replace(/^https:\/\//, "")),
+        serviceCidr: cluster.eksCluster.apply((c) => c.kubernetesNetworkConfig).apply((k) => k.serviceIpv4Cidr),
     };
 }

@@ -5,12 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterSettings, PreinstalledAddon, Profile } from "../../settings/schema";
-import { NAMESPACES } from "../shared/conventions";
+import { APP_SERVICE_ACCOUNT, NAMESPACES } from "../shared/conventions";
 import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./addons";
 import { createControlPlane } from "./eks";
+import { irsaRole } from "./iam";
 import { createGateway } from "./gateway";
 import { createLocalProvider } from "./local";
-import { allowRules, createAllowRules, createAppRbac, createNamespaces, namespaceSpecs } from "./namespaces";
+import { allowRules, createAllowRules, createAppRbac, createNamespaces, kubernetesServiceAddress, namespaceSpecs } from "./namespaces";
 import { createNetwork } from "./network";
 import { createNodeGroups } from "./nodegroups";
 
@@ -52,12 +53,29 @@ export class ClusterComponent extends pulumi.ComponentResource {
     readonly gateway: k8s.apiextensions.CustomResource;
     /** Address clients reach the gateway on (prod: the NLB's DNS name). */
     readonly gatewayAddress: pulumi.Output<string>;
+    /**
+     * What the other tiers' Kubernetes objects wait for, and nothing more: the namespaces with their default-deny
+     * and DNS policies, the app ServiceAccount and its Role, and in production the node groups, CoreDNS, the EBS
+     * CSI driver and the gp3 StorageClass. A tier given the component itself as dependsOn would wait for every
+     * resource in it (charts, the Gateway and its load balancer), AWS data stores included.
+     */
+    readonly kubernetesReady: pulumi.Resource[];
     /** Present in production only. */
     readonly network?: ClusterNetwork;
     readonly oidcProviderArn?: pulumi.Output<string>;
     /** The cluster's OIDC issuer URL (https://...), for IRSA trust policies. */
     readonly oidcProviderUrl?: pulumi.Output<string>;
-    readonly nodeGroupNames?: pulumi.Output<{ general: string; executor: string }>;
+    /** Production: the general groups (one per zone, in subnet order) and the executor group. */
+    readonly nodeGroupNames?: pulumi.Output<{ general: string[]; executor: string }>;
+    /**
+     * Production: IAM role of the application's ServiceAccount (IRSA), trusted for exactly that ServiceAccount and
+     * without permissions of its own; the data tier attaches access to the files bucket and its key.
+     */
+    readonly appRole?: aws.iam.Role;
+    /** Production: the cluster's Service range, read back from EKS. */
+    readonly serviceCidr?: pulumi.Output<string>;
+    /** Production: the `kubernetes` Service's ClusterIP, which in-cluster API clients dial (NetworkPolicies allow it). */
+    readonly apiServiceAddress?: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("deepalpha:index:Cluster", name, {}, opts);
@@ -66,6 +84,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
 
         // Kubernetes side, both profiles: namespaces first, then (prod) what needs nodes.
         let beforeCharts: pulumi.Resource[] = [];
+        let nodesReady: pulumi.Resource[] = [];
         if (!prod) {
             const local = createLocalProvider(name, s, this);
             this.provider = local.provider;
@@ -74,8 +93,9 @@ export class ClusterComponent extends pulumi.ComponentResource {
         } else {
             if (!args.region) throw new pulumi.RunError("ClusterComponent (production): args.region is required");
             const network = createNetwork(name, { clusterName: s.name, vpcCidr: s.vpcCidr, availabilityZones: s.availabilityZones, natGateways: s.natGateways, tags: args.tags }, { parent: this });
-            const cp = createControlPlane(name, { settings: s, network, tags: args.tags }, this);
             const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+            const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+            const cp = createControlPlane(name, { settings: s, network, accountId, partition, region: args.region, tags: args.tags }, this);
             const ctx = {
                 clusterName: cp.clusterName,
                 kubernetesVersion: s.kubernetesVersion,
@@ -98,16 +118,23 @@ export class ClusterComponent extends pulumi.ComponentResource {
                 },
                 this,
             );
-            const nodeAddons = createNodeAddons(name, ctx, [nodes.general, nodes.executor], cp.provider, this);
+            const nodeAddons = createNodeAddons(name, ctx, [...nodes.general, nodes.executor], cp.provider, this);
             createClusterCharts(name, { ...ctx, region: args.region, clusterNameLiteral: s.name }, cp.provider, [nodeAddons.coredns], this);
-            beforeCharts = [nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
+            beforeCharts = [...nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
+            // Pods need nodes, DNS and (with volumes) the EBS CSI driver and the default StorageClass.
+            nodesReady = [...nodes.general, nodes.executor, nodeAddons.coredns, nodeAddons.ebsCsi, nodeAddons.gp3];
 
             this.provider = cp.provider;
             this.kubeconfig = pulumi.secret(cp.kubeconfig);
             this.clusterName = cp.clusterName;
             this.oidcProviderArn = cp.oidcProviderArn;
             this.oidcProviderUrl = cp.cluster.oidcProviderUrl;
-            this.nodeGroupNames = pulumi.all([nodes.general.nodeGroupName, nodes.executor.nodeGroupName]).apply(([general, executor]) => ({ general, executor }));
+            this.serviceCidr = cp.serviceCidr;
+            this.appRole = irsaRole(`${name}-app`, { oidcProviderArn: cp.oidcProviderArn, oidcIssuer: cp.oidcIssuer, namespace: NAMESPACES.app, serviceAccount: APP_SERVICE_ACCOUNT, tags: args.tags }, { parent: this });
+            this.apiServiceAddress = cp.serviceCidr.apply(kubernetesServiceAddress);
+            this.nodeGroupNames = pulumi
+                .all([pulumi.all(nodes.general.map((g) => g.nodeGroupName)), nodes.executor.nodeGroupName])
+                .apply(([general, executor]) => ({ general, executor }));
             this.network = {
                 vpcId: network.vpc.id,
                 vpcCidr: s.vpcCidr,
@@ -119,10 +146,12 @@ export class ClusterComponent extends pulumi.ComponentResource {
 
         const k8sOpts = { parent: this, provider: this.provider };
         this.namespaces = NAMESPACES;
-        this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts);
-        createAppRbac(this.namespaceResources.app, k8sOpts);
+        const ready: pulumi.Resource[] = [];
+        this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts, ready);
+        createAppRbac(this.namespaceResources.app, k8sOpts, this.appRole?.arn, ready);
+        this.kubernetesReady = [...ready, ...nodesReady];
         const acme = s.gateway.tls === "letsEncrypt";
-        createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", acme }), this.namespaceResources, k8sOpts);
+        createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", apiServiceAddress: this.apiServiceAddress, acme }), this.namespaceResources, k8sOpts);
 
         const gw = createGateway(
             name,
@@ -146,6 +175,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
             gatewayAddress: this.gatewayAddress,
             oidcProviderArn: this.oidcProviderArn,
             nodeGroupNames: this.nodeGroupNames,
+            serviceCidr: this.serviceCidr,
         });
     }
 }

@@ -39,6 +39,8 @@ export const APP_ROLE_RULES = [{ apiGroups: [""], resources: ["pods", "services"
 export function createNamespaces(
     specs: NamespaceSpec[],
     opts: pulumi.CustomResourceOptions,
+    /** Receives every object created here (namespaces and their baseline policies). */
+    created: pulumi.Resource[] = [],
 ): Record<string, k8s.core.v1.Namespace> {
     const out: Record<string, k8s.core.v1.Namespace> = {};
     for (const spec of specs) {
@@ -60,7 +62,7 @@ export function createNamespaces(
         );
         out[spec.role] = ns;
         const nsOpts = { ...opts, dependsOn: [ns] };
-        new k8s.networking.v1.NetworkPolicy(
+        const deny = new k8s.networking.v1.NetworkPolicy(
             `${spec.name}-default-deny`,
             {
                 metadata: { name: "default-deny-all", namespace: spec.name },
@@ -68,7 +70,7 @@ export function createNamespaces(
             },
             nsOpts,
         );
-        new k8s.networking.v1.NetworkPolicy(
+        const dns = new k8s.networking.v1.NetworkPolicy(
             `${spec.name}-allow-dns`,
             {
                 metadata: { name: "allow-dns-egress", namespace: spec.name },
@@ -93,25 +95,36 @@ export function createNamespaces(
             },
             nsOpts,
         );
+        created.push(ns, deny, dns);
     }
     return out;
 }
 
-export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.CustomResourceOptions): k8s.core.v1.ServiceAccount {
+/** `awsRoleArn` (prod): the IRSA role the application's pods assume (the data tier grants it the files bucket). */
+export function createAppRbac(
+    namespace: k8s.core.v1.Namespace,
+    opts: pulumi.CustomResourceOptions,
+    awsRoleArn?: pulumi.Input<string>,
+    created: pulumi.Resource[] = [],
+): k8s.core.v1.ServiceAccount {
     const ns = namespace.metadata.name;
     const o = { ...opts, dependsOn: [namespace] };
     const sa = new k8s.core.v1.ServiceAccount(
         APP_SERVICE_ACCOUNT,
-        // Pods opt in to a token where they use the API; the default is none.
-        { metadata: { name: APP_SERVICE_ACCOUNT, namespace: ns }, automountServiceAccountToken: false },
+        // Pods opt in to a token where they use the API; the default is none. IRSA's web identity token is a
+        // projected volume of its own, unaffected by this.
+        {
+            metadata: { name: APP_SERVICE_ACCOUNT, namespace: ns, ...(awsRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": awsRoleArn } } : {}) },
+            automountServiceAccountToken: false,
+        },
         o,
     );
-    new k8s.rbac.v1.Role(
+    const role = new k8s.rbac.v1.Role(
         `${APP_SERVICE_ACCOUNT}-reader`,
         { metadata: { name: `${APP_SERVICE_ACCOUNT}-reader`, namespace: ns }, rules: APP_ROLE_RULES },
         o,
     );
-    new k8s.rbac.v1.RoleBinding(
+    const binding = new k8s.rbac.v1.RoleBinding(
         `${APP_SERVICE_ACCOUNT}-reader`,
         {
             metadata: { name: `${APP_SERVICE_ACCOUNT}-reader`, namespace: ns },
@@ -120,6 +133,7 @@ export function createAppRbac(namespace: k8s.core.v1.Namespace, opts: pulumi.Cus
         },
         o,
     );
+    created.push(sa, role, binding);
     return sa;
 }
 
@@ -134,14 +148,27 @@ export interface AllowRule {
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 
+/** The `kubernetes` Service's ClusterIP: the first address of the service range (172.20.0.0/16 -> 172.20.0.1). */
+export function kubernetesServiceAddress(serviceCidr: string): string {
+    const [addr, bits] = serviceCidr.split("/");
+    const n = addr.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(bits));
+    const first = Math.floor(n / size) * size + 1;
+    return [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join(".");
+}
+
 /**
  * What the gateway and cert-manager namespaces need on top of default-deny + DNS. Pure, for tests.
  * `apiServerCidr`: where the Kubernetes API's endpoints live (prod: the VPC, whose ENIs carry the private
  * EKS endpoint; local: anywhere, the API is a node address). Ports 443 (EKS) and 6443 (kind, minikube).
+ * `apiServiceAddress`: the `kubernetes` Service's ClusterIP, which in-cluster clients dial. Whether a
+ * NetworkPolicy sees that address or the endpoint behind it is up to the implementation (Kubernetes docs,
+ * NetworkPolicy "Targeting ... Service IPs"); the VPC CNI's policy agent matches the pre-DNAT service address
+ * (aws/aws-network-policy-agent#549), so both must be allowed.
  */
-export function allowRules(opts: { apiServerCidr: string; acme: boolean }): AllowRule[] {
+export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pulumi.Input<string>; acme: boolean }): AllowRule[] {
     const { gateway, app, monitoring, certManager } = NAMESPACES;
-    const apiServer = [{ to: [{ ipBlock: { cidr: opts.apiServerCidr } }], ports: tcp(443, 6443) }];
+    const apiServer = [{ to: apiServerPeers(opts.apiServerCidr, opts.apiServiceAddress), ports: tcp(443, 6443) }];
     const dataPlane = { podSelector: { matchLabels: DATA_PLANE_SELECTOR } };
     const rules: AllowRule[] = [
         {
@@ -235,6 +262,14 @@ export function allowRules(opts: { apiServerCidr: string; acme: boolean }): Allo
         );
     }
     return rules;
+}
+
+/** ipBlock peers for the Kubernetes API: its endpoints' range and (prod) the `kubernetes` Service address. */
+export function apiServerPeers(apiServerCidr: string, apiServiceAddress?: pulumi.Input<string>) {
+    return [
+        { ipBlock: { cidr: apiServerCidr } },
+        ...(apiServiceAddress ? [{ ipBlock: { cidr: pulumi.interpolate`${apiServiceAddress}/32` } }] : []),
+    ];
 }
 
 export function createAllowRules(rules: AllowRule[], namespaces: Record<string, k8s.core.v1.Namespace>, opts: pulumi.CustomResourceOptions): void {

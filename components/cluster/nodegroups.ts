@@ -59,9 +59,18 @@ export interface NodeGroupsArgs {
 
 export interface NodeGroups {
     role: aws.iam.Role;
-    general: aws.eks.NodeGroup;
+    /** One general group per availability zone (private subnet), in subnet order. */
+    general: aws.eks.NodeGroup[];
     executor: aws.eks.NodeGroup;
     launchTemplates: aws.ec2.LaunchTemplate[];
+}
+
+/**
+ * A total node count split over `zones` groups as evenly as possible (the first zones take the remainder):
+ * 3 over 3 -> [1, 1, 1], 9 over 3 -> [3, 3, 3], 3 over 4 -> [1, 1, 1, 0]. Pure.
+ */
+export function splitAcrossZones(total: number, zones: number): number[] {
+    return Array.from({ length: zones }, (_, i) => Math.floor(total / zones) + (i < total % zones ? 1 : 0));
 }
 
 export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pulumi.Resource): NodeGroups {
@@ -85,11 +94,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     );
 
     const launchTemplates: aws.ec2.LaunchTemplate[] = [];
-    const group = (
-        nodeRole: NodeRole,
-        g: ClusterSettings["generalNodes"],
-        extra: { userData: string; labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[]; enaExpress?: boolean },
-    ) => {
+    const launchTemplate = (nodeRole: NodeRole, userData: string, enaExpress = false) => {
         const lt = new aws.ec2.LaunchTemplate(
             `${name}-${nodeRole}`,
             {
@@ -100,13 +105,13 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
                 // With security groups in the launch template EKS adds none itself: the cluster group keeps the
                 // control plane reachable, the node group is what the data tier admits.
-                ...(extra.enaExpress
+                ...(enaExpress
                     ? { networkInterfaces: [enaExpressInterface(args.securityGroupIds)] }
                     : { vpcSecurityGroupIds: args.securityGroupIds }),
                 blockDeviceMappings: [
                     { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
                 ],
-                userData: Buffer.from(extra.userData).toString("base64"),
+                userData: Buffer.from(userData).toString("base64"),
                 tagSpecifications: [
                     { resourceType: "instance", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
                     { resourceType: "volume", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
@@ -116,15 +121,24 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
             opts,
         );
         launchTemplates.push(lt);
-        return new aws.eks.NodeGroup(
-            `${name}-${nodeRole}`,
+        return lt;
+    };
+    const group = (
+        resourceName: string,
+        namePrefix: string,
+        subnetIds: pulumi.Input<string>[],
+        lt: aws.ec2.LaunchTemplate,
+        g: { instanceType: string; minSize: number; desiredSize: number; maxSize: number },
+        extra: { labels: Record<string, string>; taints?: aws.types.input.eks.NodeGroupTaint[] },
+    ) =>
+        new aws.eks.NodeGroup(
+            resourceName,
             {
                 clusterName: args.clusterName,
                 // A prefix: a replacement node group is created before the old one is deleted.
-                nodeGroupNamePrefix: `${s.name}-${nodeRole}-`,
+                nodeGroupNamePrefix: namePrefix,
                 nodeRoleArn: role.arn,
-                // Private subnets in every AZ: EKS spreads the group's instances over them.
-                subnetIds: args.privateSubnetIds,
+                subnetIds,
                 version: s.kubernetesVersion,
                 amiType: amiTypeFor(g.instanceType),
                 capacityType: "ON_DEMAND",
@@ -143,12 +157,31 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
                 ignoreChanges: ["scalingConfig.desiredSize"],
             },
         );
-    };
 
-    const general = group("general", s.generalNodes, { userData: nodeUserData("general"), labels: { [NODE_ROLE_LABEL]: "general" } });
-    const executor = group("executor", s.executorNodes, {
-        userData: nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
-        enaExpress: s.executorNodes.enaExpress,
+    // General: one group per zone (EKS Best Practices, Cluster Autoscaler: a group spanning zones cannot be
+    // asked for a node in the zone of a pending pod's EBS volume, so that pod can stay Pending). The totals of
+    // generalNodes are split over the zones; the autoscaler's balance-similar-node-groups keeps them level.
+    // Every zone's group launches from the one general launch template, so each carries the general tuning.
+    const generalLt = launchTemplate("general", nodeUserData("general"));
+    const n = args.privateSubnetIds.length;
+    const [mins, desireds, maxes] = [s.generalNodes.minSize, s.generalNodes.desiredSize, s.generalNodes.maxSize].map((t) => splitAcrossZones(t, n));
+    const general = args.privateSubnetIds.map((subnet, i) =>
+        group(
+            `${name}-general-${i + 1}`,
+            `${s.name}-general-${i + 1}-`,
+            [subnet],
+            generalLt,
+            { instanceType: s.generalNodes.instanceType, minSize: mins[i], desiredSize: desireds[i], maxSize: maxes[i] },
+            { labels: { [NODE_ROLE_LABEL]: "general" } },
+        ),
+    );
+    // Executor: no volumes of its own, so one group over every zone's private subnet.
+    const executorLt = launchTemplate(
+        "executor",
+        nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
+        s.executorNodes.enaExpress,
+    );
+    const executor = group(`${name}-executor`, `${s.name}-executor-`, args.privateSubnetIds, executorLt, s.executorNodes, {
         labels: { ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: s.executorNodes.cpuTarget },
         taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
     });

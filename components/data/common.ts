@@ -35,6 +35,18 @@ export const SECRET_NAMES = {
 
 export const JOBS_SERVICE_ACCOUNT = "deepalpha-data-jobs";
 
+/**
+ * Custom timeouts of the AWS data stores, above the provider's defaults (terraform-provider-aws: RDS instance
+ * 40m create / 80m update / 60m delete; ElastiCache replication group 60m / 40m / 45m; Timestream for InfluxDB
+ * 30m each), which Multi-AZ creates, replica creates from a large primary, class changes and major upgrades
+ * can exceed. A timed-out create is not recorded in the state while AWS carries on creating.
+ */
+export const DATA_STORE_TIMEOUTS = {
+    postgres: { create: "90m", update: "120m", delete: "90m" },
+    redis: { create: "90m", update: "90m", delete: "60m" },
+    influxdb: { create: "90m", update: "90m", delete: "60m" },
+} as const;
+
 export function dataLabels(name: string, component: string): Record<string, string> {
     return labelsFor(name, component);
 }

@@ -24,6 +24,36 @@ export function backupsAccessPolicy(bucketArn: string, kmsKeyArn: string): strin
     });
 }
 
+/**
+ * The application's files: list the bucket, read, write and delete current objects (a delete leaves a
+ * recoverable noncurrent version; no s3:DeleteObjectVersion, so history cannot be purged). The key only through
+ * S3 and only for this bucket: with an S3 Bucket Key the encryption context is the bucket's ARN, so the shared
+ * buckets key opens nothing of the backups bucket.
+ */
+export function filesAccessPolicy(bucketArn: string, kmsKeyArn: string, region: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ListFiles", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [bucketArn] },
+            {
+                Sid: "ReadWriteFiles",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: [`${bucketArn}/*`],
+            },
+            {
+                Sid: "UseBucketKeyForFiles",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: [kmsKeyArn],
+                Condition: {
+                    StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": bucketArn },
+                },
+            },
+        ],
+    });
+}
+
 export interface IrsaRoleArgs {
     name: string;
     oidcProviderArn: pulumi.Input<string>;

@@ -13,7 +13,7 @@ import { createBackupJobs } from "./backups";
 import { DB, JOBS_SERVICE_ACCOUNT, LOCAL_STORES, SECRET_NAMES, image } from "./common";
 import { connectionData, jobsEnv, secretOf, StoreConnections } from "./connection";
 import { createDataKeys } from "./encryption-keys";
-import { backupsAccessPolicy, createIrsaRole } from "./iam";
+import { backupsAccessPolicy, createIrsaRole, filesAccessPolicy } from "./iam";
 import { createInfluxAppTokenJob } from "./influxdb-app-token";
 import { createLocalInflux } from "./influxdb-local";
 import { createTimestreamInflux } from "./influxdb-timestream";
@@ -33,10 +33,17 @@ export interface DataTierArgs {
     provider: k8s.Provider;
     /** Name prefix for AWS resources. */
     clusterName: string;
+    /**
+     * What the tier's Kubernetes objects wait for (ClusterComponent.kubernetesReady: namespaces, nodes, storage).
+     * Only they wait: the AWS stores start as soon as the VPC pieces they use exist.
+     */
+    kubernetesDependsOn?: pulumi.Resource[];
     /** Production only: where the managed stores live and who may reach them. */
     network?: ClusterNetwork;
     oidcProviderArn?: pulumi.Output<string>;
     oidcProviderUrl?: pulumi.Output<string>;
+    /** Production: the application ServiceAccount's IRSA role (cluster tier); gets the files bucket and its key. */
+    appRoleName?: pulumi.Input<string>;
     region?: string;
     tags?: Record<string, string>;
 }
@@ -66,6 +73,8 @@ interface ProfileResult {
     jobPolicies: ReturnType<typeof jobEgressPolicy>[];
     /** Production: the InfluxDB instance the application-token Job signs in to. */
     influxInstance?: pulumi.Resource;
+    /** Local: the in-cluster stores, which the application waits for (in prod the connection Secret waits for them). */
+    localStores?: pulumi.Resource[];
     storePolicies: ReturnType<typeof localStorePolicies>;
 }
 
@@ -79,11 +88,16 @@ export class DataTier extends pulumi.ComponentResource {
     readonly exporterCredentials: ExporterCredentials;
     /** Redis speaks TLS (rediss://): true in production (ElastiCache in-transit encryption), false locally. */
     readonly redisTls: boolean;
+    /**
+     * What the application's workloads need before they start: the connection Secret, the schema migration and,
+     * in prod, the Job that writes the InfluxDB token into that Secret (locally: the stores themselves).
+     */
+    readonly appPrerequisites: pulumi.Resource[];
 
     constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("deepalpha:index:DataTier", name, {}, opts);
         const s = args.settings;
-        const k8sOpts = { parent: this, provider: args.provider };
+        const k8sOpts = { parent: this, provider: args.provider, ...(args.kubernetesDependsOn?.length ? { dependsOn: args.kubernetesDependsOn } : {}) };
         // Alphanumeric: safe in URLs and in every store's password rules. Generated once, kept in state.
         const password = (n: string, length = 32) =>
             pulumi.secret(new random.RandomPassword(`${name}-${n}`, { length, special: false }, { parent: this }).result);
@@ -106,8 +120,9 @@ export class DataTier extends pulumi.ComponentResource {
 
         // Before the Jobs: under the namespace's default-deny they could not reach a database without them.
         const policies = createPolicies([...r.storePolicies, ...r.jobPolicies], k8sOpts);
+        let tokenJob: pulumi.Resource | undefined;
         if (r.influxInstance) {
-            createInfluxAppTokenJob(
+            tokenJob = createInfluxAppTokenJob(
                 { secretName: SECRET_NAMES.connection, jobsSecretName: jobsSecret.metadata.name, awsCliImage: image(s.images.awsCli), dependsOn: [connection, r.influxInstance, ...policies] },
                 k8sOpts,
             );
@@ -135,6 +150,7 @@ export class DataTier extends pulumi.ComponentResource {
             { ...k8sOpts, dependsOn: [schema.migration] },
         );
 
+        this.appPrerequisites = [connection, schema.migration, ...(tokenJob ? [tokenJob] : []), ...(r.localStores ?? [])];
         this.connectionSecretName = connection.metadata.name;
         this.registerOutputs({
             connectionSecretName: this.connectionSecretName,
@@ -193,6 +209,7 @@ export class DataTier extends pulumi.ComponentResource {
             filesBucket: pulumi.output(LOCAL_BUCKETS.files),
             jobsNamespace: NAMESPACES.data,
             databases: [postgres.statefulSet, store.bootstrap],
+            localStores: [postgres.statefulSet, redis.statefulSet, influx.statefulSet, store.statefulSet, store.bootstrap],
             jobPolicies: [jobEgressPolicy("local")],
             storePolicies: localStorePolicies(),
         };
@@ -226,7 +243,7 @@ export class DataTier extends pulumi.ComponentResource {
         // zone without a subnet fails to create; availabilityZone is also create-only on a protected replica.
         const zones = network.availabilityZones.apply((n) => n.slice(0, 3));
         const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-        const keys = createDataKeys(prefix, tags, parent);
+        const keys = createDataKeys(prefix, tags, parent, { accountId, region: args.region });
         const sg = {
             postgres: storeSecurityGroup(prefix, "postgres", network, tags, parent),
             redis: storeSecurityGroup(prefix, "redis", network, tags, parent),
@@ -256,6 +273,13 @@ export class DataTier extends pulumi.ComponentResource {
             },
             parent,
         );
+        if (args.appRoleName) {
+            new aws.iam.RolePolicy(
+                `${prefix}-app-files`,
+                { role: args.appRoleName, policy: pulumi.all([buckets.files.arn, keys.buckets.arn]).apply(([b, k]) => filesAccessPolicy(b, k, args.region!)) },
+                { parent },
+            );
+        }
         new k8s.core.v1.ServiceAccount(
             "data-jobs",
             {

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import type { DataSettings } from "../../settings/schema";
 import type { ClusterNetwork } from "../cluster";
 import { DATA_PORTS } from "../shared/conventions";
-import { DB } from "./common";
+import { DATA_STORE_TIMEOUTS, DB } from "./common";
 
 export interface TimestreamInfluxArgs {
     prefix: string;
@@ -42,6 +42,8 @@ export function createTimestreamInflux(a: TimestreamInfluxArgs, parent: pulumi.R
             password: a.password,
             tags: a.tags,
         },
-        { parent, protect: true },
+        // The provider's default is 30 minutes for each; a Multi-AZ create (and a class or storage change) can take
+        // longer, and a timed-out create leaves a half-made instance outside the state.
+        { parent, protect: true, customTimeouts: DATA_STORE_TIMEOUTS.influxdb },
     );
 }

@@ -20,6 +20,9 @@ export interface S3Buckets {
     files: aws.s3.Bucket;
 }
 
+/** Days a backup survives as a noncurrent version after its expiration: S3's minimum. */
+export const BACKUP_NONCURRENT_DAYS = 1;
+
 /** Lifecycle rules of a bucket. Pure, for tests. */
 export function lifecycleRules(kind: "backups" | "files", s: DataSettings["objectStorage"]) {
     const abort = { daysAfterInitiation: 1 };
@@ -29,9 +32,11 @@ export function lifecycleRules(kind: "backups" | "files", s: DataSettings["objec
                 id: "expire-backups",
                 status: "Enabled",
                 filter: {},
+                // Versioned bucket: at the retention S3 only turns the backup into a noncurrent version (behind a
+                // delete marker); the noncurrent version goes one day later, S3's shortest. With the retention here
+                // too a backup would live twice the retention (about 14 days for the seed's 7).
                 expiration: { days: s.backupRetentionDays },
-                // A version replaced by a same-day rerun is kept no longer than the backups themselves.
-                noncurrentVersionExpiration: { noncurrentDays: s.backupRetentionDays },
+                noncurrentVersionExpiration: { noncurrentDays: BACKUP_NONCURRENT_DAYS },
                 abortIncompleteMultipartUpload: abort,
             },
             // S3 refuses expiredObjectDeleteMarker together with days in one expiration block.

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import type { DataSettings } from "../../settings/schema";
 import type { ClusterNetwork } from "../cluster";
 import { DATA_PORTS } from "../shared/conventions";
-import { DB, postgresMajor } from "./common";
+import { DATA_STORE_TIMEOUTS, DB, postgresMajor } from "./common";
 import { rdsTuningParameters } from "./postgres-tuning";
 
 export interface RdsPostgresArgs {
@@ -27,10 +27,23 @@ export interface RdsPostgres {
     readerHosts: pulumi.Output<string[]>;
 }
 
+/**
+ * Zone of replica i: the private subnets' zones without the primary's (RDS chooses the Multi-AZ primary's zone
+ * itself and takes none from us), round-robin. A zone outage then takes the primary (which fails over to its
+ * standby) or a replica, never both.
+ */
+export function replicaZone(zones: pulumi.Input<string[]>, primaryZone: pulumi.Input<string>, i: number): pulumi.Output<string> {
+    return pulumi.all([zones, primaryZone]).apply(([z, p]) => {
+        const others = z.filter((x) => x !== p);
+        const pool = others.length ? others : z;
+        return pool[i % pool.length];
+    });
+}
+
 export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): RdsPostgres {
     const s = a.settings;
     const major = postgresMajor(s.engineVersion);
-    const stateful = { parent, protect: true };
+    const stateful = { parent, protect: true, customTimeouts: DATA_STORE_TIMEOUTS.postgres };
 
     const subnets = new aws.rds.SubnetGroup(
         `${a.prefix}-postgres`,
@@ -52,7 +65,6 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
     const identifier = `${a.prefix}-postgres`;
     const common = {
         engine: "postgres",
-        engineVersion: s.engineVersion,
         instanceClass: s.instanceClass,
         storageType: "gp3",
         storageEncrypted: true,
@@ -61,9 +73,10 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
         publiclyAccessible: false,
         port: DATA_PORTS.postgres,
         deletionProtection: true,
-        // Minor upgrades go through engineVersion in the stack config: a silent AWS upgrade would make
-        // the next preview try to "downgrade" the instance.
-        autoMinorVersionUpgrade: false,
+        // RDS keeps the instance on a supported minor (it force-upgrades retired minors anyway). engineVersion
+        // is the major alone, so the provider keeps the configured "16" in state when the instance runs 16.x
+        // (terraform-provider-aws compareActualEngineVersion): no preview ever plans a minor downgrade.
+        autoMinorVersionUpgrade: true,
         // Changes wait for the maintenance window instead of restarting a trading database mid-session.
         applyImmediately: false,
         performanceInsightsEnabled: true,
@@ -79,6 +92,10 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
         {
             ...common,
             identifier,
+            engineVersion: s.engineVersion,
+            // A major upgrade happens only when engineVersion changes in the stack config (RDS never does one
+            // itself); without this flag RDS refuses it. Read replicas are upgraded with the primary.
+            allowMajorVersionUpgrade: true,
             kmsKeyId: a.kmsKeyArn,
             dbName: DB.name,
             username: DB.user,
@@ -111,13 +128,21 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
                     identifier: id,
                     // Same region: the source's identifier. Subnet group, storage size and KMS key follow the source
                     // (RDS encrypts a same-region replica with the source's key and takes no other).
+                    // No engineVersion: a replica runs its source's version, and RDS upgrades both together.
                     replicateSourceDb: primary.identifier,
-                    availabilityZone: pulumi.output(a.availabilityZones).apply((zones) => zones[i % zones.length]),
+                    availabilityZone: replicaZone(a.availabilityZones, primary.availabilityZone, i),
                     maxAllocatedStorage: s.maxAllocatedStorageGb,
+                    // Automated backups of its own (RDS for PostgreSQL 14.1+ replicas): a replica promoted after losing
+                    // the primary starts with point-in-time recovery instead of none.
+                    backupRetentionPeriod: s.backupRetentionDays,
+                    backupWindow: "01:00-01:30",
+                    maintenanceWindow: "sun:03:00-sun:04:00",
                     // RDS takes no final snapshot of a read replica; the primary's backups cover its data.
                     skipFinalSnapshot: true,
                 },
-                stateful,
+                // The zone is a create-time choice: after a Multi-AZ failover the primary's zone changes, and a
+                // recomputed zone must not plan replacing a protected replica.
+                { ...stateful, ignoreChanges: ["availabilityZone"] },
             ),
         );
     }

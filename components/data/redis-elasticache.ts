@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import type { DataSettings } from "../../settings/schema";
 import type { ClusterNetwork } from "../cluster";
 import { DATA_PORTS } from "../shared/conventions";
+import { DATA_STORE_TIMEOUTS } from "./common";
 
 export interface ElastiCacheRedisArgs {
     prefix: string;
@@ -69,7 +70,7 @@ export function createElastiCacheRedis(a: ElastiCacheRedisArgs, parent: pulumi.R
             applyImmediately: false,
             tags: a.tags,
         },
-        { parent, protect: true },
+        { parent, protect: true, customTimeouts: DATA_STORE_TIMEOUTS.redis },
     );
     return { group, host: group.primaryEndpointAddress, readerHost: group.readerEndpointAddress };
 }

@@ -11,7 +11,7 @@ import { buildAlertGroups } from "./alerts";
 import { CHARTS, chartSource } from "./charts";
 import { DASHBOARD_FILE, buildDashboard, stableJson } from "./dashboard";
 import { EXPORTER_SECRET, EXPORTER_SECRET_KEYS, type ExporterCredentials, postgresExporterValues, redisExporterValues } from "./exporters";
-import { ECK_RELEASE, ES_CONNECTION, ES_NAME, FLUENT_BIT_RELEASE, KIBANA_NAME, eckOperatorValues, elasticsearchSpec, fluentBitValues, kibanaSpec } from "./logging";
+import { ECK_RELEASE, ELASTICSEARCH_WAIT_FOR, ES_CONNECTION, ES_NAME, FLUENT_BIT_RELEASE, KIBANA_NAME, eckOperatorValues, elasticsearchSpec, fluentBitValues, kibanaSpec } from "./logging";
 import {
     GRAFANA_ADMIN_SECRET,
     GRAFANA_DASHBOARD_LABEL,
@@ -23,7 +23,7 @@ import {
 } from "./metrics-stack";
 import { monitoringPolicies, toNetworkPolicySpec } from "./network-policies";
 import { EXPORTERS, type MonitorSpec, certManagerPodMonitor, exporterServiceMonitors, workloadPodMonitors } from "./scrape";
-import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, jaegerValues } from "./tracing";
+import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, TRACE_INDEX_PREFIX, TRACE_RETENTION_DAYS, indexCleanerContainer, jaegerValues } from "./tracing";
 
 export type { ExporterCredentials } from "./exporters";
 
@@ -217,10 +217,13 @@ export class Observability extends pulumi.ComponentResource {
                 {
                     apiVersion: "elasticsearch.k8s.elastic.co/v1",
                     kind: "Elasticsearch",
-                    metadata: { name: ES_NAME, namespace: MONITORING, labels: labels("elasticsearch", "logging") },
+                    // `pulumi up` waits until ECK reports the cluster Ready, so Jaeger (whose storage it is) starts
+                    // against a live cluster instead of failing its own 10-minute readiness wait while the
+                    // Elasticsearch nodes, their volumes and possibly new nodes are still coming up.
+                    metadata: { name: ES_NAME, namespace: MONITORING, labels: labels("elasticsearch", "logging"), annotations: { "pulumi.com/waitFor": ELASTICSEARCH_WAIT_FOR } },
                     spec: elasticsearchSpec(args.profile, s.elasticsearchStorage),
                 },
-                { ...k8sOpts, dependsOn: [eck] },
+                { ...k8sOpts, dependsOn: [eck], customTimeouts: { create: "30m", update: "30m" } },
             );
             if (s.logging) {
                 new k8s.apiextensions.CustomResource(
@@ -252,6 +255,38 @@ export class Observability extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: elasticsearch && s.tracingStorage === "elasticsearch" ? [elasticsearch] : [] },
         );
+        if (elasticsearch && s.tracingStorage === "elasticsearch") {
+            // Trace indices are daily and Jaeger deletes none: without this they grow until the volumes fill.
+            const cleanerLabels = labels("jaeger-es-index-cleaner", "tracing");
+            new k8s.batch.v1.CronJob(
+                `${name}-jaeger-es-index-cleaner`,
+                {
+                    metadata: { name: "jaeger-es-index-cleaner", namespace: MONITORING, labels: cleanerLabels },
+                    spec: {
+                        schedule: "55 23 * * *",
+                        concurrencyPolicy: "Forbid",
+                        successfulJobsHistoryLimit: 1,
+                        failedJobsHistoryLimit: 3,
+                        jobTemplate: {
+                            spec: {
+                                backoffLimit: 3,
+                                template: {
+                                    metadata: { labels: cleanerLabels },
+                                    spec: {
+                                        restartPolicy: "OnFailure",
+                                        automountServiceAccountToken: false,
+                                        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                                        containers: [indexCleanerContainer(ES_CONNECTION, TRACE_RETENTION_DAYS, TRACE_INDEX_PREFIX)],
+                                        volumes: [{ name: "es-ca", secret: { secretName: ES_CONNECTION.caSecret.name, items: [{ key: ES_CONNECTION.caSecret.key, path: ES_CONNECTION.caSecret.key }] } }],
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                { ...k8sOpts, dependsOn: [elasticsearch] },
+            );
+        }
 
         // --- NetworkPolicies. ---------------------------------------------------------------------------
         for (const p of monitoringPolicies({ dataCidrs: args.dataCidrs, logging: s.logging, elasticsearch: useElasticsearch })) {

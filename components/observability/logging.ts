@@ -21,6 +21,9 @@ export const ES_CONNECTION: ElasticsearchConnection = {
     caSecret: { name: `${ES_NAME}-es-http-certs-public`, key: "ca.crt" },
 };
 
+/** ECK's orchestration phase once every node is up and the cluster answers (ElasticsearchReadyPhase). */
+export const ELASTICSEARCH_WAIT_FOR = "jsonpath={.status.phase}=Ready";
+
 export function eckOperatorValues(profile: Profile): Record<string, unknown> {
     return {
         // Only the monitoring namespace holds Elastic resources: the operator watches nothing else.
@@ -89,6 +92,31 @@ export function kibanaSpec(profile: Profile): Record<string, unknown> {
     };
 }
 
+/** Daily log indices: containers (kube.*) and the nodes' kubelet journal (host.*). */
+export const FLUENT_BIT_INDEX_PREFIXES = { containers: "deepalpha", host: "deepalpha-node" } as const;
+
+function esOutput(match: string, prefix: string): string {
+    const es = ES_CONNECTION;
+    return [
+        "[OUTPUT]",
+        "    Name es",
+        `    Match ${match}`,
+        `    Host ${ES_NAME}-es-http.${NAMESPACES.monitoring}.svc`,
+        "    Port 9200",
+        `    HTTP_User ${es.username}`,
+        "    HTTP_Passwd ${ES_PASSWORD}",
+        "    tls On",
+        "    tls.verify On",
+        `    tls.ca_file /fluent-bit/es-ca/${es.caSecret.key}`,
+        "    Logstash_Format On",
+        `    Logstash_Prefix ${prefix}`,
+        "    Suppress_Type_Name On",
+        "    Replace_Dots On",
+        "    Retry_Limit False",
+        "",
+    ].join("\n");
+}
+
 /** Fluent Bit: tail container logs, enrich with Kubernetes metadata, ship to Elasticsearch over TLS. */
 export function fluentBitValues(profile: Profile): Record<string, unknown> {
     const es = ES_CONNECTION;
@@ -103,24 +131,10 @@ export function fluentBitValues(profile: Profile): Record<string, unknown> {
         // Tolerate every taint: the executor nodes' logs matter most.
         tolerations: [{ operator: "Exists" }],
         config: {
-            outputs: [
-                "[OUTPUT]",
-                "    Name es",
-                "    Match kube.*",
-                `    Host ${ES_NAME}-es-http.${NAMESPACES.monitoring}.svc`,
-                "    Port 9200",
-                `    HTTP_User ${es.username}`,
-                "    HTTP_Passwd ${ES_PASSWORD}",
-                "    tls On",
-                "    tls.verify On",
-                `    tls.ca_file /fluent-bit/es-ca/${es.caSecret.key}`,
-                "    Logstash_Format On",
-                "    Logstash_Prefix deepalpha",
-                "    Suppress_Type_Name On",
-                "    Replace_Dots On",
-                "    Retry_Limit False",
-                "",
-            ].join("\n"),
+            // One output per tag of the chart's default inputs: kube.* (container logs, tail) and host.* (the
+            // kubelet's journal, systemd input). Replacing the chart's outputs without a host.* one would collect
+            // the node logs and drop them.
+            outputs: [esOutput("kube.*", FLUENT_BIT_INDEX_PREFIXES.containers), esOutput("host.*", FLUENT_BIT_INDEX_PREFIXES.host)].join("\n"),
         },
     };
 }

@@ -32,7 +32,7 @@ export function jaegerConfig(storage: "memory" | "elasticsearch", es?: Elasticse
                       // The password is read from the mounted Secret, never written into this ConfigMap.
                       auth: { basic: { username: es!.username, password_file: `${PASSWORD_DIR}/${es!.passwordSecret.key}`, reload_interval: "60s" } },
                       tls: { ca_file: `${CA_DIR}/${es!.caSecret.key}` },
-                      indices: { index_prefix: "jaeger", spans: { shards: 3, replicas: 1 }, services: { shards: 3, replicas: 1 } },
+                      indices: { index_prefix: TRACE_INDEX_PREFIX, spans: { shards: 3, replicas: 1 }, services: { shards: 3, replicas: 1 } },
                   },
               };
     return {
@@ -58,6 +58,46 @@ export function jaegerConfig(storage: "memory" | "elasticsearch", es?: Elasticse
     };
 }
 
+/** Days of traces kept in Elasticsearch: the index cleaner deletes the daily indices older than this. */
+export const TRACE_RETENTION_DAYS = 7;
+/**
+ * The chart's own default image for its ES index cleaner: jaegertracing/jaeger-es-index-cleaner at the chart's
+ * appVersion (jaeger chart 4.11.1: 2.19.0, the Jaeger the chart runs).
+ */
+export const ES_INDEX_CLEANER_IMAGE = "jaegertracing/jaeger-es-index-cleaner:2.19.0";
+
+/**
+ * Jaeger writes one span and one service index per day and never deletes one. The cleaner deletes those older than
+ * `days` (jaeger-es-index-cleaner `<days> <url>`; INDEX_PREFIX as in the storage config; ES_* as its flags
+ * es.username, es.password, es.tls.*). The password comes from ECK's Secret, never from this spec.
+ */
+export function indexCleanerContainer(es: ElasticsearchConnection, days: number, indexPrefix: string) {
+    return {
+        name: "es-index-cleaner",
+        image: ES_INDEX_CLEANER_IMAGE,
+        args: [String(days), es.url],
+        env: [
+            { name: "INDEX_PREFIX", value: indexPrefix },
+            { name: "ES_USERNAME", value: es.username },
+            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.passwordSecret.name, key: es.passwordSecret.key } } },
+            { name: "ES_TLS_ENABLED", value: "true" },
+            { name: "ES_TLS_CA", value: `${CA_DIR}/${es.caSecret.key}` },
+        ],
+        volumeMounts: [{ name: "es-ca", mountPath: CA_DIR, readOnly: true }],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+    };
+}
+
+/** Index prefix of the trace indices (jaegerConfig's `indices.index_prefix`). */
+export const TRACE_INDEX_PREFIX = "jaeger";
+
 export function jaegerValues(profile: Profile, storage: "memory" | "elasticsearch", es?: ElasticsearchConnection): Record<string, unknown> {
     const prod = profile === "production";
     const volumes =
@@ -79,6 +119,9 @@ export function jaegerValues(profile: Profile, storage: "memory" | "elasticsearc
         jaeger: {
             // In-memory storage is per process: more than one replica would split the traces.
             replicas: storage === "memory" ? 1 : prod ? 2 : 1,
+            // The chart's Deployment is Recreate unless a strategy is given: every rollout would take both
+            // replicas down. With shared storage a new pod starts before an old one goes.
+            ...(storage === "elasticsearch" ? { strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } : {}),
             serviceAccount: { automountServiceAccountToken: false },
             resources: prod
                 ? { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } }

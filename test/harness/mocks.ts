@@ -87,6 +87,8 @@ const resourceState: Record<string, (name: string, inputs: State) => { id?: stri
                     version: i.version,
                     endpoint: (kc.clusters as { cluster: { server: string } }[])[0].cluster.server,
                     vpcConfig: { clusterSecurityGroupId: eksSg, vpcId: i.vpcId },
+                    // EKS's own choice for a 10.x VPC when no range is given (both stacks use 10.40.0.0/16).
+                    kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: i.kubernetesServiceIpAddressRange ?? "172.20.0.0/16" },
                 },
             },
         };
@@ -113,7 +115,9 @@ const resourceState: Record<string, (name: string, inputs: State) => { id?: stri
     "aws:rds/instance:Instance": (name, i) => {
         const id = String(i.identifier ?? name);
         const address = `${id}.c${hexOf(name, 10)}.${MOCK_REGION}.rds.amazonaws.com`;
-        return { id, state: { address, endpoint: `${address}:5432`, port: 5432, arn: arn("rds", `db:${id}`), identifier: id } };
+        // A Multi-AZ primary takes no zone from us: RDS picks one (here the second zone, so "not the first" is not luck).
+        const availabilityZone = i.availabilityZone ?? AZS[1];
+        return { id, state: { address, endpoint: `${address}:5432`, port: 5432, arn: arn("rds", `db:${id}`), identifier: id, availabilityZone } };
     },
     "aws:elasticache/replicationGroup:ReplicationGroup": (name, i) => {
         const id = String(i.replicationGroupId ?? name);

@@ -13,6 +13,8 @@ export interface RunOptions {
     config: Record<string, string>;
     /** Keys of `config` that were set with `--secret`. */
     secretKeys?: string[];
+    /** Placeholder values (documentation CIDRs, example domains): noted by default, as the offline plan does. */
+    placeholders?: "note" | "refuse";
 }
 
 export interface RegisteredResource {
@@ -173,6 +175,8 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
     // The program module exports its main function (index.ts: loadConfig, checkAgainstEc2, then deploy).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const main = require("../../index") as () => unknown;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("../../config") as typeof import("../../config")).setPlaceholderMode(options.placeholders ?? "note");
     let stackResource: pulumi.Resource | undefined;
     let outputs: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
