@@ -208,8 +208,11 @@ async function main(): Promise<void> {
                 }
             }
             if (left.length) throw new Error(`left behind: ${left.join(", ")}`);
+            // The StatefulSets' claims are not Pulumi's; they went with their namespaces. Their volumes stay
+            // Released (reclaim policy Retain), as a cluster keeps data it was not told to delete.
             const pvcs = JSON.parse(kubectl("get", "persistentvolumeclaims", "--all-namespaces", "-o", "json")).items.length;
-            return { value: r, detail: `${r.summary.result}; no planned object left; ${pvcs} StatefulSet volume claims kept, as Kubernetes does` };
+            const released = (JSON.parse(kubectl("get", "persistentvolumes", "-o", "json")).items as { status?: { phase?: string } }[]).filter((v) => v.status?.phase === "Released").length;
+            return { value: r, detail: `${r.summary.result}; no planned object left; ${pvcs} volume claims left, ${released} volumes Released (Retain)` };
         });
     } catch (e) {
         failed = true;
