@@ -46,6 +46,12 @@ build_part() {
   parts+=("$out")
 }
 
+# module_dir MODULE[@VERSION]: the module's folder in the module cache, downloaded first if need be (go list
+# -m alone prints no folder for a module that is required but not yet downloaded, as on a new machine).
+module_dir() {
+  go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
+}
+
 # require_version MODULE VERSION: the wrapper's go.mod and versions.env must name the same release.
 require_version() {
   local got
@@ -84,7 +90,7 @@ pulumi() {
 pulumi_kubernetes() {
   local mod
   # The schema files are committed upstream beside the provider's main; only they are taken, at build time.
-  mod=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+  mod=$(module_dir github.com/pulumi/pulumi-kubernetes/provider/v4)
   cp "$mod/cmd/pulumi-resource-kubernetes/schema.json" "$mod/cmd/pulumi-resource-kubernetes/terraform-mapping.json" .
   go build -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
     -o "$1/pulumi-resource-kubernetes" .
@@ -114,8 +120,8 @@ crds() {
   # PodMonitor, ServiceMonitor, PrometheusRule and the rest of monitoring.coreos.com/v1, without descriptions.
   ./controller-gen crd:maxDescLen=0,allowDangerousTypes=true \
     paths=github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1 output:crd:dir=monitoring
-  cm=$(go list -m -f '{{.Dir}}' github.com/cert-manager/cert-manager)
-  gw=$(go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  cm=$(module_dir github.com/cert-manager/cert-manager)
+  gw=$(module_dir "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION")
   for f in "$gw"/config/crd/standard/*.yaml "$cm"/deploy/crds/*.yaml monitoring/*.yaml; do
     printf -- '---\n# %s\n' "${f##*/}"; sed '/^---$/d' "$f"
   done >"$1/crds.yaml"
