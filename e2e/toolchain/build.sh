@@ -38,7 +38,15 @@ build_part() {
     rm -rf "$out" && mkdir -p "$out"
     work=$(mktemp -d)
     cp -r "$here/$name/." "$work/"
-    (cd "$work" && "$fn" "$out")
+    # The Go tools' own output (module downloads, mostly) goes to a log beside the part; on failure its
+    # end is printed. The function runs as a job of its own: in a tested context (`if`, `||`) bash would
+    # ignore `set -e` inside it, and a failed step would not stop the part.
+    (cd "$work" && "$fn" "$out") >"$out.log" 2>&1 &
+    if ! wait $!; then
+      tail -n 40 "$out.log" >&2
+      log "$name: failed (full log: $out.log)"
+      return 1
+    fi
     rm -rf "$work"
     touch "$out/.complete"
     log "$name: built in $(( $(date +%s) - started )) s"
