@@ -548,7 +548,8 @@ describe("data tier: SQL", () => {
         expect(creates.length).to.be.at.least(4);
         for (const c of creates) {
             // The dynamic partition CREATE runs only when to_regclass finds no such table; the role only WHERE NOT EXISTS.
-            const guarded = /IF NOT EXISTS|OR REPLACE|PARTITION OF public\.trades|ROLE deepalpha_exporter LOGIN PASSWORD %L/.test(c);
+            // A new month's table (LIKE trades, then attached) likewise only where to_regclass finds none.
+            const guarded = /IF NOT EXISTS|OR REPLACE|TABLE public\.%I $|ROLE deepalpha_exporter LOGIN PASSWORD %L/.test(c);
             expect(guarded, c).to.equal(true);
         }
         expect(sql).to.match(/WHERE NOT EXISTS \(SELECT 1 FROM pg_roles/);
@@ -559,7 +560,18 @@ describe("data tier: SQL", () => {
 
     it("keeps the exporter password out of the SQL (read from the environment)", () => {
         expect(migrationSql()).to.include("\\getenv exporter_password EXPORTER_PASSWORD");
-        expect(partitionSql()).to.equal("SELECT ensure_trades_partitions(:months_ahead) AS partitions_created;\n");
+        expect(partitionSql()).to.include("SELECT ensure_trades_partitions(:months_ahead) AS partitions_created;\n");
+    });
+
+    it("takes a trade of any date (DEFAULT partition) and stops with the variable's name when months_ahead is missing", () => {
+        // Run for real by the services suite (npm run test:services); here the shape the Jobs rely on.
+        expect(migrationSql()).to.include("CREATE TABLE IF NOT EXISTS trades_default PARTITION OF trades DEFAULT;");
+        for (const sql of [migrationSql(), partitionSql()]) {
+            expect(sql).to.include("\\if :{?months_ahead}");
+            expect(sql).to.include("the psql variable months_ahead is not set");
+            expect(sql.indexOf("\\if :{?months_ahead}")).to.be.below(sql.indexOf("ensure_trades_partitions(:months_ahead)"));
+        }
+        expect(migrationSql()).to.include("\\if :{?exporter_password}");
     });
 });
 

@@ -5,16 +5,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
 
-/** Writes /backup/out/<date>/... and /backup/out/PREFIX. Pure, for tests. */
+/** Where the dump and upload containers share their files (the scratch volume); env BACKUP_DIR of each container. */
+export const BACKUP_DIR = "/backup/out";
+
+/** Writes $BACKUP_DIR/<date>/... and $BACKUP_DIR/PREFIX. Pure, for tests. */
 export function pgDumpScript(): string {
     return [
         "set -eu",
         'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
-        'mkdir -p "/backup/out/$day"',
+        'mkdir -p "$BACKUP_DIR/$day"',
         // Custom format: compressed, restorable table by table with pg_restore.
-        'pg_dump --format=custom --no-owner --no-privileges --file="/backup/out/$day/postgres_${PGDATABASE}_${stamp}.dump"',
-        'pg_restore --list "/backup/out/$day/postgres_${PGDATABASE}_${stamp}.dump" >/dev/null',
-        'echo "$day" > /backup/out/PREFIX',
+        'pg_dump --format=custom --no-owner --no-privileges --file="$BACKUP_DIR/$day/postgres_${PGDATABASE}_${stamp}.dump"',
+        'pg_restore --list "$BACKUP_DIR/$day/postgres_${PGDATABASE}_${stamp}.dump" >/dev/null',
+        'echo "$day" > "$BACKUP_DIR/PREFIX"',
     ].join("\n");
 }
 
@@ -27,7 +30,7 @@ export function influxBackupScript(): string {
     return [
         "set -eu",
         'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
-        'dir="/backup/out/$day/influxdb_${stamp}"',
+        'dir="$BACKUP_DIR/$day/influxdb_${stamp}"',
         'export INFLUX_CONFIGS_PATH=/tmp/influx-configs',
         'if [ -z "${INFLUX_TOKEN:-}" ]; then',
         '  influx config create --config-name backup --host-url "$INFLUX_HOST" --org "$INFLUX_ORG" --username-password "$INFLUX_USERNAME:$INFLUX_PASSWORD" --active >/dev/null',
@@ -39,19 +42,19 @@ export function influxBackupScript(): string {
         '  export INFLUX_TOKEN',
         '  trap \'influx auth delete --id "$id" >/dev/null\' EXIT',
         "fi",
-        'mkdir -p "/backup/out/$day"',
+        'mkdir -p "$BACKUP_DIR/$day"',
         'influx backup --host "$INFLUX_HOST" "$dir"',
-        'echo "$day" > /backup/out/PREFIX',
+        'echo "$day" > "$BACKUP_DIR/PREFIX"',
     ].join("\n");
 }
 
-/** Upload everything under /backup/out/<day>/ to the bucket under <day>/. */
+/** Upload everything under $BACKUP_DIR/<day>/ to the bucket under <day>/. */
 export function uploadScript(): string {
     return [
         "set -eu",
         AWS_CLI_PATH_STYLE,
-        "day=$(cat /backup/out/PREFIX)",
-        'aws s3 cp --recursive --only-show-errors "/backup/out/$day/" "s3://${S3_BACKUPS_BUCKET}/$day/"',
+        'day=$(cat "$BACKUP_DIR/PREFIX")',
+        'aws s3 cp --recursive --only-show-errors "$BACKUP_DIR/$day/" "s3://${S3_BACKUPS_BUCKET}/$day/"',
         'echo "uploaded to s3://${S3_BACKUPS_BUCKET}/$day/"',
     ].join("\n");
 }
@@ -71,6 +74,7 @@ export function createBackupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceO
     const common = [
         { name: "HOME", value: "/tmp" },
         { name: "TZ", value: "UTC" },
+        { name: "BACKUP_DIR", value: BACKUP_DIR },
     ];
     const mounts = [
         { name: "backup", mountPath: "/backup" },
