@@ -76,6 +76,7 @@ const common: Defaults = {
         prometheusStorage: "100Gi",
         grafanaStorage: "10Gi",
         orderLatencyP95Seconds: 0.5,
+        apiLatencyP95Seconds: 1,
         alertmanagerReceiver: "telegram",
         tracingStorage: "elasticsearch",
         logging: true,

@@ -186,6 +186,7 @@ export const observabilitySchema = z
         prometheusStorage: quantity().describe("Prometheus volume per replica (gp3 in prod)"),
         grafanaStorage: quantity().describe("Grafana volume (dashboards, users, sqlite)"),
         orderLatencyP95Seconds: z.number().positive().max(60).describe("alert when order latency p95 exceeds this"),
+        apiLatencyP95Seconds: z.number().positive().max(60).describe("alert when the API's request duration p95 exceeds this"),
         alertmanagerReceiver: z.enum(["none", "telegram"]).describe("where alerts go"),
         tracingStorage: z.enum(["memory", "elasticsearch"]).describe("Jaeger v2 storage backend"),
         logging: z.boolean().describe("deploy the log pipeline (Fluent Bit, Elasticsearch, Kibana)"),

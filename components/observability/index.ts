@@ -134,7 +134,7 @@ export class Observability extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
                 metadata: { name: "deepalpha-alerts", namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } },
-                spec: { groups: buildAlertGroups({ orderLatencyP95Seconds: s.orderLatencyP95Seconds }) },
+                spec: { groups: buildAlertGroups({ orderLatencyP95Seconds: s.orderLatencyP95Seconds, apiLatencyP95Seconds: s.apiLatencyP95Seconds }) },
             },
             crOpts,
         );
