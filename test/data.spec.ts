@@ -7,6 +7,7 @@ import { byType, k8sObject, one, planStack, planWith } from "./harness/stacks";
 import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "../components/shared/conventions";
 import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "../components/data/postgres-tuning";
 import { migrationSql, partitionSql } from "../components/data/schema-migration";
+import { localRedisAcl, REDIS_ACL_RULES } from "../components/data/redis-local";
 import { lifecycleRules } from "../components/data/object-storage-s3";
 import { backupsAccessPolicy } from "../components/data/iam";
 import { irsaTrustPolicy } from "../components/shared/irsa";
@@ -33,6 +34,9 @@ const generatedSecrets = (run: ProgramRun) =>
     dataResources(run)
         .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
         .map((r) => r.name);
+
+/** Values of one of the observability tier's charts (the exporters). */
+const chartValuesOf = (run: ProgramRun, name: string) => one(run, "kubernetes:helm.sh/v4:Chart", `observability-${name}`).values.values as Obj;
 
 async function prod() {
     return planStack("prod");
@@ -371,6 +375,29 @@ describe("data tier, dev: in-cluster stores", () => {
         expect(cm.data["redis.conf"]).to.match(/^aclfile \/etc\/redis\/acl\/users.acl$/m);
         const acl = sts.spec.template.spec.volumes.find((v: Obj) => v.name === "acl");
         expect(acl.secret.secretName).to.equal("redis-credentials");
+        // The probes log in as the probe user, with its own password (not the application's).
+        const auth = (c.env as Obj[]).find((e) => e.name === "REDISCLI_AUTH");
+        expect(auth?.valueFrom.secretKeyRef).to.deep.equal({ name: "redis-credentials", key: "probe-password" });
+        expect(c.readinessProbe.exec.command[2]).to.contain("--user probe");
+    });
+
+    it("Redis ACL: default user off; application, exporter and probe users each with their own password and commands", async () => {
+        // Each user's rights are tried on a real redis-server by npm run test:services; here the file's shape.
+        const acl = localRedisAcl({ app: "a1", exporter: "e1", probe: "p1" }).trim().split("\n");
+        expect(acl[0]).to.match(/^user default off /).and.not.contain(">");
+        expect(acl).to.include.members([
+            `user deepalpha on >a1 ${REDIS_ACL_RULES.app}`,
+            `user deepalpha_exporter on >e1 ${REDIS_ACL_RULES.exporter}`,
+            `user probe on >p1 ${REDIS_ACL_RULES.probe}`,
+        ]);
+        expect(acl.join("\n")).to.not.contain("nopass");
+        expect(REDIS_ACL_RULES.exporter).to.not.match(/~|allkeys|\+@all/);
+        expect(REDIS_ACL_RULES.probe).to.equal("resetchannels -@all +ping");
+        const run = await dev();
+        const values = chartValuesOf(run, "redis-exporter");
+        expect(values.auth).to.deep.include({ enabled: true, redisUser: "deepalpha_exporter" });
+        const prodValues = chartValuesOf(await prod(), "redis-exporter");
+        expect(prodValues.auth).to.not.have.property("redisUser"); // ElastiCache: the default user with the AUTH token
     });
 
     it("initialises InfluxDB 2 through DOCKER_INFLUXDB_INIT_*, password and admin token from a Secret", async () => {
@@ -452,7 +479,8 @@ describe("data tier, dev: in-cluster stores", () => {
         const d = (k8sObject(run, "Secret", "deepalpha-connection", NAMESPACES.app).values as Obj).stringData;
         for (const key of Object.values(CONNECTION_KEYS)) expect(d, key).to.have.property(key);
         expect(d[CONNECTION_KEYS.databaseUrl]).to.match(/^postgresql:\/\/deepalpha:[^@]+@postgres\.deepalpha-data\.svc\.cluster\.local:5432\/deepalpha\?sslmode=disable$/);
-        expect(d[CONNECTION_KEYS.redisUrl]).to.match(/^redis:\/\/:[^@]+@redis\.deepalpha-data\.svc\.cluster\.local:6379\/0$/);
+        // The application's own ACL user (the default user is off in dev).
+        expect(d[CONNECTION_KEYS.redisUrl]).to.match(/^redis:\/\/deepalpha:[^@]+@redis\.deepalpha-data\.svc\.cluster\.local:6379\/0$/);
         expect(d[CONNECTION_KEYS.influxdbUrl]).to.equal("http://influxdb.deepalpha-data.svc.cluster.local:8086");
         expect(d[CONNECTION_KEYS.s3Endpoint]).to.equal("http://seaweedfs.deepalpha-data.svc.cluster.local:8333");
         expect(d[CONNECTION_KEYS.backupsBucket]).to.equal("deepalpha-backups");

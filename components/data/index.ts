@@ -23,7 +23,7 @@ import { createS3Buckets } from "./object-storage-s3";
 import { createLocalPostgres } from "./postgres-local";
 import { createRdsPostgres } from "./postgres-rds";
 import { createElastiCacheRedis } from "./redis-elasticache";
-import { createLocalRedis } from "./redis-local";
+import { createLocalRedis, REDIS_USERS } from "./redis-local";
 import { createSchemaJobs } from "./schema-migration";
 import { storeSecurityGroup } from "./security-groups";
 
@@ -91,6 +91,8 @@ export class DataTier extends pulumi.ComponentResource {
             postgres: password("postgres"),
             exporter: password("postgres-exporter"),
             redis: password("redis"),
+            redisExporter: password("redis-exporter"),
+            redisProbe: password("redis-probe"),
             influxdb: password("influxdb"),
         };
 
@@ -102,7 +104,11 @@ export class DataTier extends pulumi.ComponentResource {
 
         const connection = secretOf(SECRET_NAMES.connection, NAMESPACES.app, connectionData(r.connections), k8sOpts);
         const jobsSecret = secretOf(SECRET_NAMES.jobs, r.jobsNamespace, jobsEnv(r.connections), k8sOpts);
-        this.exporterCredentials = { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisPassword: pw.redis };
+        // Local Redis: the exporter's own ACL user. ElastiCache: the default user with the AUTH token.
+        this.exporterCredentials =
+            args.profile === "local"
+                ? { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisUser: REDIS_USERS.exporter, redisPassword: pw.redisExporter }
+                : { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisPassword: pw.redis };
 
         // Before the Jobs: under the namespace's default-deny they could not reach a database without them.
         const policies = createPolicies([...r.storePolicies, ...r.jobPolicies], k8sOpts);
@@ -147,7 +153,7 @@ export class DataTier extends pulumi.ComponentResource {
     private local(
         name: string,
         s: DataSettings,
-        pw: Record<"postgres" | "exporter" | "redis" | "influxdb", pulumi.Output<string>>,
+        pw: Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>,
         k8sOpts: { parent: pulumi.Resource; provider: k8s.Provider },
     ): ProfileResult {
         const secretOut = (n: string, length: number) =>
@@ -156,13 +162,13 @@ export class DataTier extends pulumi.ComponentResource {
         const s3Key = { accessKey: secretOut("s3-access-key", 20), secretKey: secretOut("s3-secret-key", 40) };
 
         const postgres = createLocalPostgres(s, pw.postgres, k8sOpts);
-        const redis = createLocalRedis(s, pw.redis, k8sOpts);
+        const redis = createLocalRedis(s, { app: pw.redis, exporter: pw.redisExporter, probe: pw.redisProbe }, k8sOpts);
         const influx = createLocalInflux(s, { password: pw.influxdb, token: influxToken }, k8sOpts);
         const store = createLocalObjectStore(s, s3Key, LOCAL_BUCKETS, k8sOpts);
 
         const connections: StoreConnections = {
             postgres: { host: postgres.host, readerHosts: [], password: pw.postgres, sslMode: "disable", exporterPassword: pw.exporter },
-            redis: { host: redis.host, password: pw.redis, tls: false },
+            redis: { host: redis.host, password: pw.redis, tls: false, user: REDIS_USERS.app },
             influxdb: {
                 url: `http://${influx.host}:${DATA_PORTS.influxdb}`,
                 org: s.influxdb.organization,
@@ -201,7 +207,7 @@ export class DataTier extends pulumi.ComponentResource {
     /** prod: managed AWS stores in the VPC's private subnets; the Jobs run in the app namespace with IRSA. */
     private production(
         args: DataTierArgs,
-        pw: Record<"postgres" | "exporter" | "redis" | "influxdb", pulumi.Output<string>>,
+        pw: Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>,
         k8sOpts: { parent: pulumi.Resource; provider: k8s.Provider },
     ): ProfileResult {
         const network = args.network;

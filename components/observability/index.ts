@@ -185,7 +185,7 @@ export class Observability extends pulumi.ComponentResource {
                     ...chartSource(CHARTS.redisExporter),
                     name: EXPORTERS.redis.release,
                     namespace: MONITORING,
-                    values: args.dataEndpoints.redisHost.apply((h) => redisExporterValues(args.profile, h, args.redisTls)),
+                    values: args.dataEndpoints.redisHost.apply((h) => redisExporterValues(args.profile, h, args.redisTls, c.redisUser)),
                 },
                 { ...k8sOpts, dependsOn: [exporterSecret] },
             );

@@ -216,23 +216,27 @@ export interface RedisServer {
 }
 
 /**
- * redis-server with the shipped redis.conf and ACL file. Only the locations differ from the pod's, and they
- * are given as command-line overrides (which Redis applies after the file): port, bind 127.0.0.1, dir, aclfile.
+ * redis-server with the shipped redis.conf and ACL file. Only the location lines differ from the pod's: port,
+ * bind (127.0.0.1), dir and aclfile are replaced with this server's (Redis changes into `dir` while it reads the
+ * file, so a command-line override would come too late). Each of them must be in the shipped file.
  */
 export async function startRedis(redisConf: string, aclFile: string): Promise<RedisServer> {
     const user = process.getuid?.() === 0 ? "redis" : undefined;
     const dir = scratchDir("redis", user);
     fs.mkdirSync(path.join(dir, "data"));
-    fs.writeFileSync(path.join(dir, "redis.conf"), redisConf);
+    const port = await freePort();
+    const local: Record<string, string> = { port: String(port), bind: "127.0.0.1", dir: path.join(dir, "data"), aclfile: path.join(dir, "users.acl") };
+    let conf = redisConf;
+    for (const [key, value] of Object.entries(local)) {
+        const line = new RegExp(`^${key} .*$`, "m");
+        if (!line.test(conf)) throw new Error(`the shipped redis.conf has no ${key} line`);
+        conf = conf.replace(line, `${key} ${value}`);
+    }
+    fs.writeFileSync(path.join(dir, "redis.conf"), conf);
     fs.writeFileSync(path.join(dir, "users.acl"), aclFile, { mode: 0o640 });
     if (user) execFileSync("chown", ["-R", `${user}:`, dir]);
-    const port = await freePort();
     const args = [
         path.join(dir, "redis.conf"),
-        "--port", String(port),
-        "--bind", "127.0.0.1",
-        "--dir", path.join(dir, "data"),
-        "--aclfile", path.join(dir, "users.acl"),
         "--daemonize", "yes",
         "--pidfile", path.join(dir, "redis.pid"),
         "--logfile", path.join(dir, "redis.log"),
