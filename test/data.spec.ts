@@ -124,7 +124,7 @@ describe("data tier, prod: RDS PostgreSQL", () => {
 });
 
 describe("data tier, prod: ElastiCache Redis", () => {
-    it("is 1 primary + 2 replicas, Multi-AZ with automatic failover, encrypted at rest (KMS) and in transit, AUTH token secret, snapshots >= 7 days", async () => {
+    it("is 1 primary + 2 replicas, Multi-AZ with automatic failover, encrypted at rest (KMS) and in transit, RBAC users, snapshots >= 7 days", async () => {
         const run = await prod();
         const rg = one(run, "aws:elasticache/replicationGroup:ReplicationGroup", "deepalpha-redis");
         const v = rg.values as Obj;
@@ -135,12 +135,33 @@ describe("data tier, prod: ElastiCache Redis", () => {
         expect(v.kmsKeyId).to.match(/^arn:aws:kms:/);
         expect(v.transitEncryptionEnabled).to.equal(true);
         expect(v.transitEncryptionMode).to.equal("required");
-        expect(rg.inputs.authToken).to.equal(SECRET_MASK);
+        expect(rg.inputs).to.not.have.property("authToken");
+        expect(v.authTokenUpdateStrategy).to.equal("DELETE");
         expect(v.snapshotRetentionLimit).to.be.at.least(7);
         expect(new Set(v.preferredCacheClusterAzs as string[]).size).to.equal(3);
         const privateSubnets = byType(run, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"));
         expect(privateSubnets.map((x) => (x.values as Obj).availabilityZone)).to.include.members(v.preferredCacheClusterAzs as string[]);
         expect(rg.dependencies.some((u) => privateSubnets.some((x) => x.urn === u)), "cache zones from the private subnets").to.equal(true);
+    });
+
+    it("RBAC instead of a shared AUTH token: default user off, the application's and the exporter's users with the dev ACL rules", async () => {
+        const run = await prod();
+        const rg = one(run, "aws:elasticache/replicationGroup:ReplicationGroup", "deepalpha-redis");
+        const group = one(run, "aws:elasticache/userGroup:UserGroup", "deepalpha-redis");
+        expect((rg.values as Obj).userGroupIds).to.deep.equal([(group.values as Obj).userGroupId]);
+        const users = byType(run, "aws:elasticache/user:User").map((u) => u.values as Obj);
+        expect((group.values as Obj).userIds).to.have.members(users.map((u) => u.userId));
+        const byName = Object.fromEntries(users.map((u) => [u.userName, u]));
+        expect(Object.keys(byName)).to.have.members(["default", "deepalpha", "deepalpha_exporter"]);
+        expect(byName.default.accessString).to.match(/^off /);
+        expect(byName.deepalpha.accessString).to.equal(`on ${REDIS_ACL_RULES.app}`);
+        expect(byName.deepalpha_exporter.accessString).to.equal(`on ${REDIS_ACL_RULES.exporter.replace("resetchannels ", "")}`);
+        for (const u of byType(run, "aws:elasticache/user:User")) {
+            expect((u.values as Obj).engine).to.equal("redis");
+            expect(u.inputs.authenticationMode, u.name).to.deep.equal({ type: "password", passwords: [SECRET_MASK] });
+        }
+        // The application and the exporter log in with their own user names.
+        expect(chartValuesOf(run, "redis-exporter").auth).to.deep.include({ redisUser: "deepalpha_exporter" });
     });
 });
 
@@ -327,7 +348,7 @@ describe("data tier, prod: connection Secret", () => {
         const rds = (one(run, "aws:rds/instance:Instance", "deepalpha-postgres").values as Obj).identifier;
         expect(d[CONNECTION_KEYS.databaseUrl]).to.match(new RegExp(`^postgresql://deepalpha:[^@]+@${rds}\\..*:5432/deepalpha\\?sslmode=require$`));
         expect(d["database-reader-urls"].split(",")).to.have.length(2);
-        expect(d[CONNECTION_KEYS.redisUrl]).to.match(/^rediss:\/\/:[^@]+@master\.deepalpha-redis\..*:6379\/0$/);
+        expect(d[CONNECTION_KEYS.redisUrl]).to.match(/^rediss:\/\/deepalpha:[^@]+@master\.deepalpha-redis\..*:6379\/0$/);
         expect(d["redis-tls"]).to.equal("true");
         expect(d[CONNECTION_KEYS.influxdbUrl]).to.match(/^https:\/\/.*timestream-influxdb.*:8086$/);
         expect(d[CONNECTION_KEYS.backupsBucket]).to.equal((one(run, "aws:s3/bucket:Bucket", "deepalpha-backups").values as Obj).bucket);
@@ -396,8 +417,6 @@ describe("data tier, dev: in-cluster stores", () => {
         const run = await dev();
         const values = chartValuesOf(run, "redis-exporter");
         expect(values.auth).to.deep.include({ enabled: true, redisUser: "deepalpha_exporter" });
-        const prodValues = chartValuesOf(await prod(), "redis-exporter");
-        expect(prodValues.auth).to.not.have.property("redisUser"); // ElastiCache: the default user with the AUTH token
     });
 
     it("initialises InfluxDB 2 through DOCKER_INFLUXDB_INIT_*, password and admin token from a Secret", async () => {

@@ -10,7 +10,7 @@ import { DB, SECRET_NAMES, dataLabels } from "./common";
 /** Everything the Secrets are built from; one shape for both profiles. */
 export interface StoreConnections {
     postgres: { host: pulumi.Input<string>; readerHosts: pulumi.Input<string[]>; password: pulumi.Output<string>; sslMode: "require" | "disable"; exporterPassword: pulumi.Output<string> };
-    /** user: the application's ACL user (local); unset means the default user with the AUTH token (ElastiCache). */
+    /** user: the application's Redis user (an ACL user locally, an RBAC user on ElastiCache). */
     redis: { host: pulumi.Input<string>; password: pulumi.Output<string>; tls: boolean; user?: string };
     influxdb: {
         url: pulumi.Input<string>;

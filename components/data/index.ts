@@ -104,11 +104,8 @@ export class DataTier extends pulumi.ComponentResource {
 
         const connection = secretOf(SECRET_NAMES.connection, NAMESPACES.app, connectionData(r.connections), k8sOpts);
         const jobsSecret = secretOf(SECRET_NAMES.jobs, r.jobsNamespace, jobsEnv(r.connections), k8sOpts);
-        // Local Redis: the exporter's own ACL user. ElastiCache: the default user with the AUTH token.
-        this.exporterCredentials =
-            args.profile === "local"
-                ? { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisUser: REDIS_USERS.exporter, redisPassword: pw.redisExporter }
-                : { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisPassword: pw.redis };
+        // The exporter's own Redis user: an ACL user in dev, an ElastiCache RBAC user in prod.
+        this.exporterCredentials = { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisUser: REDIS_USERS.exporter, redisPassword: pw.redisExporter };
 
         // Before the Jobs: under the namespace's default-deny they could not reach a database without them.
         const policies = createPolicies([...r.storePolicies, ...r.jobPolicies], k8sOpts);
@@ -244,7 +241,7 @@ export class DataTier extends pulumi.ComponentResource {
             parent,
         );
         const redis = createElastiCacheRedis(
-            { prefix, settings: s.redis, network, securityGroupId: sg.redis.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, authToken: pw.redis, tags },
+            { prefix, settings: s.redis, network, securityGroupId: sg.redis.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, passwords: { app: pw.redis, exporter: pw.redisExporter }, tags },
             parent,
         );
         const influx = createTimestreamInflux({ prefix, settings: s.influxdb, network, securityGroupId: sg.influxdb.id, password: pw.influxdb, tags }, parent);
@@ -280,7 +277,7 @@ export class DataTier extends pulumi.ComponentResource {
         const s3Endpoint = `https://s3.${args.region}.amazonaws.com`;
         const connections: StoreConnections = {
             postgres: { host: postgres.host, readerHosts: postgres.readerHosts, password: pw.postgres, sslMode: "require", exporterPassword: pw.exporter },
-            redis: { host: redis.host, password: pw.redis, tls: true },
+            redis: { host: redis.host, password: pw.redis, tls: true, user: REDIS_USERS.app },
             influxdb: { url: influxUrl, org: s.influxdb.organization, bucket: s.influxdb.bucket, username: DB.influxUser, password: pw.influxdb },
             s3: { endpoint: s3Endpoint, region: args.region, backupsBucket: buckets.backups.bucket, filesBucket: buckets.files.bucket },
         };

@@ -14,9 +14,9 @@ export interface ExporterCredentials {
     /** PostgreSQL role the exporter logs in as (the pg_monitor role is enough). */
     postgresUser: pulumi.Input<string>;
     postgresPassword: pulumi.Input<string>;
-    /** Redis ACL user the exporter logs in as; unset means the default user (ElastiCache's AUTH token in prod). */
+    /** Redis user the exporter logs in as (an ACL user in dev, an ElastiCache RBAC user in prod). */
     redisUser?: string;
-    /** That user's password (ElastiCache auth token in prod). */
+    /** That user's password. */
     redisPassword: pulumi.Input<string>;
 }
 

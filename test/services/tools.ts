@@ -180,15 +180,20 @@ export async function startPostgres(binDir: string, superuser: string, password:
         if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status}): ${r.stderr || r.stdout}`);
         return r;
     };
-    run("initdb", ["-D", data, `--username=${superuser}`, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-sync"]);
-    fs.rmSync(pwfile);
-    const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off`;
-    run("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
     const stop = register(() => {
         const [c, a] = user ? asUser(user, path.join(binDir, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]) : [path.join(binDir, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]];
-        spawnSync(c, a, { encoding: "utf8" });
+        if (fs.existsSync(path.join(data, "postmaster.pid"))) spawnSync(c, a, { encoding: "utf8" });
         fs.rmSync(dir, { recursive: true, force: true });
     });
+    try {
+        run("initdb", ["-D", data, `--username=${superuser}`, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--no-sync"]);
+        fs.rmSync(pwfile);
+        const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off`;
+        run("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
+    } catch (e) {
+        stop(); // stops a half-started server and removes the directory
+        throw e;
+    }
     const server: PostgresServer = {
         host: "127.0.0.1",
         port,
@@ -243,7 +248,10 @@ export async function startRedis(redisConf: string, aclFile: string): Promise<Re
     ];
     const [c, a] = user ? asUser(user, "redis-server", args) : ["redis-server", args];
     const r = spawnSync(c, a, { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`redis-server failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+    if (r.status !== 0) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw new Error(`redis-server failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+    }
     const pidFile = path.join(dir, "redis.pid");
     for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((res) => setTimeout(res, 50));
     const stop = register(() => {
