@@ -670,3 +670,27 @@ describe("data tier: backup schedules", () => {
         expect(shiftMinutes("*/15 * * * *", 30)).to.equal("*/15 * * * *");
     });
 });
+
+describe("data tier: restore drill", () => {
+    for (const stack of ["dev", "prod"] as const) {
+        it(`${stack}: a daily CronJob two hours after the backup, never retried, the restore container without credentials`, async () => {
+            // The scripts themselves run for real in npm run test:services (good backup passes, tampered or cut fails).
+            const run = stack === "dev" ? await dev() : await prod();
+            const cj = k8sObject(run, "CronJob", "restore-drill").values as Obj;
+            const backup = k8sObject(run, "CronJob", "postgres-backup").values as Obj;
+            expect(cj.metadata.namespace).to.equal(backup.metadata.namespace);
+            expect(cj.spec.schedule).to.equal(shiftMinutes(backup.spec.schedule, 120));
+            expect(cj.spec.jobTemplate.spec.backoffLimit).to.equal(0);
+            const spec = cj.spec.jobTemplate.spec.template.spec;
+            expect(spec.initContainers.map((c: Obj) => c.name)).to.deep.equal(["download"]);
+            expect(spec.initContainers[0].envFrom).to.deep.equal(backup.spec.jobTemplate.spec.template.spec.containers[0].envFrom);
+            const restore = spec.containers[0];
+            expect(restore.name).to.equal("restore-and-compare");
+            expect(restore.envFrom ?? []).to.deep.equal([]);
+            expect(restore.securityContext).to.deep.include({ runAsUser: 70, runAsGroup: 70, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+            expect(spec.securityContext.runAsNonRoot).to.equal(true);
+            expect(restore.command[2]).to.contain("listen_addresses=''"); // the throwaway server has no TCP listener
+            expect(backup.spec.jobTemplate.spec.template.spec.initContainers[0].command[2]).to.contain("pg_dump").and.contain("--snapshot=");
+        });
+    }
+});

@@ -111,6 +111,8 @@ const REQUIRED_ALERTS = [
     "TradesDefaultPartitionHasRows",
     "TradesPartitionJobFailed",
     "TradesPartitionsNotMaintained",
+    "RestoreDrillFailed",
+    "RestoreDrillNotPassedRecently",
 ];
 
 describe("observability: alert rules", () => {

@@ -8,15 +8,52 @@ import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpe
 /** Where the dump and upload containers share their files (the scratch volume); env BACKUP_DIR of each container. */
 export const BACKUP_DIR = "/backup/out";
 
-/** Writes $BACKUP_DIR/<date>/... and $BACKUP_DIR/PREFIX. Pure, for tests. */
+/**
+ * psql lines that print the manifest of the current database: one line per table (every ordinary table of the
+ * public schema, so each partition on its own), tab-separated: name, row count, newest "timestamp" (or -), and an
+ * order-independent checksum (the sum of each row's md5 prefix: constant memory, no sort, no collation). The
+ * session settings fix how timestamps and numbers print, so a restore on another server prints the same text.
+ * The backup writes it in the dump's own snapshot; the restore drill prints it again from the restored copy.
+ */
+export const MANIFEST_SQL = [
+    "SET TimeZone = 'UTC';",
+    "SET DateStyle = 'ISO, YMD';",
+    "SET extra_float_digits = 1;",
+    "\\pset fieldsep '\\t'",
+    "SELECT format($q$SELECT %L, count(*), coalesce(%s::text, '-'), coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) FROM ONLY public.%I AS t$q$,",
+    "              c.relname,",
+    "              CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'timestamp' AND NOT a.attisdropped)",
+    "                   THEN 'max(t.\"timestamp\")' ELSE 'NULL' END,",
+    "              c.relname)",
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
+    "WHERE n.nspname = 'public' AND c.relkind = 'r'",
+    "ORDER BY c.relname \\gexec",
+].join("\n");
+
+/**
+ * Writes $BACKUP_DIR/<date>/postgres_<db>_<stamp>.dump and .manifest, and $BACKUP_DIR/PREFIX. The manifest is
+ * computed in the very snapshot pg_dump copies (pg_export_snapshot + pg_dump --snapshot, from inside the psql
+ * session that holds it), so trades written during the dump cannot make a good backup look wrong. Pure, for tests.
+ */
 export function pgDumpScript(): string {
     return [
         "set -eu",
         'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
+        'base="$BACKUP_DIR/$day/postgres_${PGDATABASE}_${stamp}"',
         'mkdir -p "$BACKUP_DIR/$day"',
+        'export DUMP_FILE="$base.dump"',
         // Custom format: compressed, restorable table by table with pg_restore.
-        'pg_dump --format=custom --no-owner --no-privileges --file="$BACKUP_DIR/$day/postgres_${PGDATABASE}_${stamp}.dump"',
-        'pg_restore --list "$BACKUP_DIR/$day/postgres_${PGDATABASE}_${stamp}.dump" >/dev/null',
+        "psql --no-psqlrc --quiet --no-align --tuples-only --set=ON_ERROR_STOP=1 --output=\"$base.manifest\" <<'SQL'",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;",
+        "SELECT pg_export_snapshot() AS snapshot \\gset",
+        "\\setenv PGDUMP_SNAPSHOT :snapshot",
+        '\\! pg_dump --format=custom --no-owner --no-privileges --snapshot="$PGDUMP_SNAPSHOT" --file="$DUMP_FILE"',
+        MANIFEST_SQL,
+        "COMMIT;",
+        "SQL",
+        // psql does not report \! failures: a missing or cut dump fails here instead.
+        'pg_restore --list "$base.dump" >/dev/null',
+        '[ -s "$base.manifest" ] || { echo "empty manifest $base.manifest" >&2; exit 1; }',
         'echo "$day" > "$BACKUP_DIR/PREFIX"',
     ].join("\n");
 }

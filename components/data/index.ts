@@ -9,7 +9,8 @@ import type { DataSettings, Profile } from "../../settings/schema";
 import type { ClusterNetwork } from "../cluster";
 import type { ExporterCredentials } from "../observability";
 import { DATA_PORTS, NAMESPACES } from "../shared/conventions";
-import { createBackupJobs } from "./backups";
+import { createBackupJobs, shiftMinutes } from "./backups";
+import { createRestoreDrill } from "./restore-drill";
 import { DB, JOBS_SERVICE_ACCOUNT, LOCAL_STORES, SECRET_NAMES, image } from "./common";
 import { connectionData, jobsEnv, secretOf, StoreConnections } from "./connection";
 import { createDataKeys } from "./encryption-keys";
@@ -134,6 +135,18 @@ export class DataTier extends pulumi.ComponentResource {
                 jobsSecretName: jobsSecret.metadata.name,
                 serviceAccountName: r.jobsServiceAccount,
                 scratchSize: args.profile === "local" ? "5Gi" : "50Gi",
+            },
+            { ...k8sOpts, dependsOn: [schema.migration] },
+        );
+        // Two hours after the PostgreSQL backup starts: its dump of the day is in the bucket by then.
+        createRestoreDrill(
+            {
+                namespace: r.jobsNamespace,
+                schedule: shiftMinutes(s.backupSchedule, 120),
+                images: { postgres: image(s.images.postgres), awsCli: image(s.images.awsCli) },
+                jobsSecretName: jobsSecret.metadata.name,
+                serviceAccountName: r.jobsServiceAccount,
+                scratchSize: args.profile === "local" ? "10Gi" : "100Gi",
             },
             { ...k8sOpts, dependsOn: [schema.migration] },
         );

@@ -2,6 +2,7 @@
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
 import { NAMESPACES } from "../shared/conventions";
 import { TRADES_DEFAULT_PARTITION } from "../data/schema-migration";
+import { RESTORE_DRILL } from "../data/restore-drill";
 import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
 
 export interface AlertRule {
@@ -44,6 +45,9 @@ const BACKUP_SELECTOR = `${DATA_NAMESPACES},cronjob=~".*backup.*"`;
 /** The trades partition CronJob (schema-migration.ts). */
 export const PARTITION_CRONJOB = "trades-partitions";
 const PARTITION_SELECTOR = `${DATA_NAMESPACES},cronjob="${PARTITION_CRONJOB}"`;
+const DRILL_SELECTOR = `${DATA_NAMESPACES},cronjob="${RESTORE_DRILL}"`;
+/** The drill runs daily; 26 h without a pass means a run was missed or failed. */
+export const RESTORE_DRILL_MAX_AGE_SECONDS = 26 * 3600;
 
 /**
  * A CronJob whose newest failed Job started after its last success (or that never succeeded): kube-state-metrics'
@@ -135,6 +139,12 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                 rule("BackupNotSuccessfulRecently", cronJobNotSuccessfulFor(BACKUP_SELECTOR, BACKUP_MAX_AGE_SECONDS), "0m", "critical",
                     "Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
                     "No successful run in 26 hours (or never since it was created 26 hours ago)."),
+                rule("RestoreDrillFailed", cronJobFailedSinceLastSuccess(DRILL_SELECTOR), "0m", "critical",
+                    "The restore drill {{ $labels.namespace }}/{{ $labels.owner_name }} failed: the newest PostgreSQL backup did not restore as written",
+                    "Its pod log says what differs (rows, newest timestamp or checksum per table) or what failed (download, pg_restore, missing manifest). Clears when a later drill passes."),
+                rule("RestoreDrillNotPassedRecently", cronJobNotSuccessfulFor(DRILL_SELECTOR, RESTORE_DRILL_MAX_AGE_SECONDS), "0m", "critical",
+                    "No restore drill has passed in {{ $labels.namespace }} for 26 hours",
+                    "The daily drill has not succeeded for 26 hours (or never since it was created): the backups are unproven."),
                 rule("TradesDefaultPartitionHasRows",
                     `max by (namespace, datname) (pg_stat_user_tables_n_live_tup{job="${j.postgres}",relname="${TRADES_DEFAULT_PARTITION}"}) > 0`,
                     "30m", "warning",

@@ -168,6 +168,22 @@ const CASES: Case[] = [
         ],
         evalTime: "35m", expect: [],
     },
+    ...failedSince("RestoreDrillFailed", "restore-drill", (cj) => ({
+        labels: crit({ namespace: NS, owner_name: cj }),
+        annotations: {
+            summary: `The restore drill ${NS}/${cj} failed: the newest PostgreSQL backup did not restore as written`,
+            description: "Its pod log says what differs (rows, newest timestamp or checksum per table) or what failed (download, pg_restore, missing manifest). Clears when a later drill passes.",
+        },
+    })),
+    {
+        alert: "RestoreDrillNotPassedRecently", title: "fires when no drill passed for 26 h",
+        series: [[`kube_cronjob_status_last_successful_time{namespace="${NS}",cronjob="restore-drill"}`, "0x1700"], [`kube_cronjob_created{namespace="${NS}",cronjob="restore-drill"}`, "0x1700"]], evalTime: "27h",
+        expect: [{ labels: crit({ namespace: NS, cronjob: "restore-drill" }), annotations: { summary: `No restore drill has passed in ${NS} for 26 hours`, description: "The daily drill has not succeeded for 26 hours (or never since it was created): the backups are unproven." } }],
+    },
+    {
+        alert: "RestoreDrillNotPassedRecently", title: "quiet after a drill passed 2 h ago",
+        series: [[`kube_cronjob_status_last_successful_time{namespace="${NS}",cronjob="restore-drill"}`, "90000x1700"], [`kube_cronjob_created{namespace="${NS}",cronjob="restore-drill"}`, "0x1700"]], evalTime: "27h", expect: [],
+    },
     ...failedSince("TradesPartitionJobFailed", "trades-partitions", (cj) => ({
         labels: crit({ namespace: NS, owner_name: cj }),
         annotations: { summary: `The trades partition job ${NS}/${cj} failed`, description: "Upcoming months' partitions are not being created; check the failed Job's pod logs. Clears when a later run succeeds." },

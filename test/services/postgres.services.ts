@@ -10,7 +10,7 @@ import type { Context } from "mocha";
 import { DB } from "../../components/data/common";
 import { TRADES_DEFAULT_PARTITION } from "../../components/data/schema-migration";
 import { container, kubernetesObject, plainEnv, plan } from "./planned";
-import { ensureTools, startPostgres, type PostgresServer } from "./tools";
+import { asUser, ensureTools, scratchDir, startPostgres, type PostgresServer } from "./tools";
 
 const SUPERUSER_PASSWORD = "services-suite-superuser";
 const EXPORTER_PASSWORD = "services-suite-exporter";
@@ -30,6 +30,8 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
     let partitionCommand: string[];
     let dumpScript: string;
     let dumpEnv: Record<string, string>;
+    let drillScript: string;
+    let drillEnv: Record<string, string>;
     let monthsAhead: number;
 
     before(async function (this: Context) {
@@ -51,6 +53,9 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
         expect(dump.command.slice(0, 2)).to.deep.equal(["sh", "-c"]);
         dumpScript = dump.command[2];
         dumpEnv = plainEnv(dump);
+        const drill = container(kubernetesObject(doc, "CronJob", "restore-drill"), "restore-and-compare");
+        drillScript = drill.command[2];
+        drillEnv = plainEnv(drill);
         pg = await startPostgres(tools.postgres.found!, DB.user, SUPERUSER_PASSWORD);
         const created = pg.client("createdb", [DB.name]);
         expect(created.status, created.stderr).to.equal(0);
@@ -143,22 +148,28 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
         expect(r.stderr).to.include("the psql variable months_ahead is not set");
     });
 
+    /** Runs the backup CronJob's dump script; returns the directory with <day>/postgres_*.dump and .manifest. */
+    const runBackup = (out: string) => {
+        // The pod's env (BACKUP_DIR points into its scratch volume; here a scratch directory) plus the Secret's PG*.
+        const r = spawnSync("sh", ["-c", dumpScript], {
+            encoding: "utf8",
+            env: { ...dumpEnv, BACKUP_DIR: out, PATH: `${pg.binDir}:${process.env.PATH}`, PGDATABASE: DB.name, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: DB.user, PGPASSWORD: pg.password, PGSSLMODE: "disable" },
+        });
+        expect(r.status, r.stderr).to.equal(0);
+        const day = fs.readFileSync(path.join(out, "PREFIX"), "utf8").trim();
+        expect(day).to.equal(new Date().toISOString().slice(0, 10));
+        return path.join(out, day);
+    };
+
     it("the backup CronJob's dump restores into a fresh database with equal row counts and checksums", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-backup-"));
         try {
-            // The pod's env (BACKUP_DIR points into its scratch volume; here a scratch directory) plus the Secret's PG*.
-            const env = { ...dumpEnv, BACKUP_DIR: out, PATH: `${pg.binDir}:${process.env.PATH}`, PGDATABASE: DB.name };
-            const r = spawnSync("sh", ["-c", dumpScript], {
-                encoding: "utf8",
-                env: { ...env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: DB.user, PGPASSWORD: pg.password, PGSSLMODE: "disable" },
-            });
-            expect(r.status, r.stderr).to.equal(0);
-            const day = fs.readFileSync(path.join(out, "PREFIX"), "utf8").trim();
-            expect(day).to.equal(new Date().toISOString().slice(0, 10));
-            const dumps = fs.readdirSync(path.join(out, day));
-            expect(dumps).to.have.length(1);
-            expect(dumps[0]).to.match(new RegExp(`^postgres_${DB.name}_[0-9]{8}T[0-9]{6}Z\\.dump$`));
-            const file = path.join(out, day, dumps[0]);
+            const dayDir = runBackup(out);
+            const files = fs.readdirSync(dayDir).sort();
+            expect(files).to.have.length(2);
+            expect(files[0]).to.match(new RegExp(`^postgres_${DB.name}_[0-9]{8}T[0-9]{6}Z\\.dump$`));
+            expect(files[1]).to.equal(files[0].replace(/\.dump$/, ".manifest"));
+            const file = path.join(dayDir, files[0]);
 
             expect(pg.client("createdb", ["restored"]).status).to.equal(0);
             const restore = pg.client("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname=restored", file]);
@@ -172,6 +183,14 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
             // The partition function came along, so the restored database keeps working.
             expect(sql("SELECT ensure_trades_partitions(1)", "restored")).to.equal("0");
 
+            // The manifest: one line per table with rows, newest timestamp and checksum, as the live database has them.
+            const manifest = fs.readFileSync(path.join(dayDir, files[1]), "utf8").trim().split("\n").map((l) => l.split("\t"));
+            const byTable = Object.fromEntries(manifest.map(([t, ...rest]) => [t, rest]));
+            expect(byTable.trades_2020_03[0]).to.equal(sql("SELECT count(*) FROM trades_2020_03"));
+            expect(byTable.trades_2020_03[1]).to.equal("2020-03-31 23:59:59.999");
+            expect(byTable.schema_migrations[1]).to.equal("-");
+            for (const [, , , sum] of manifest) expect(sum).to.match(/^-?[0-9]+$/);
+
             // A truncated dump is refused by the script's own check (pg_restore --list).
             fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 200));
             const listed = pg.client("pg_restore", ["--list", file]);
@@ -179,5 +198,54 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }
+    });
+
+    describe("the restore drill (CronJob restore-drill's restore-and-compare script)", () => {
+        /** A fresh backup, placed where the drill's download step puts it ($DRILL_DIR/in). */
+        const prepare = (tamper?: (dump: string, manifest: string) => void) => {
+            const drillDir = scratchDir("drill", process.getuid?.() === 0 ? "postgres" : undefined);
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-backup-"));
+            const dayDir = runBackup(out);
+            fs.mkdirSync(path.join(drillDir, "in"));
+            for (const f of fs.readdirSync(dayDir)) fs.copyFileSync(path.join(dayDir, f), path.join(drillDir, "in", f));
+            fs.rmSync(out, { recursive: true, force: true });
+            const dump = path.join(drillDir, "in", fs.readdirSync(path.join(drillDir, "in")).find((f) => f.endsWith(".dump"))!);
+            tamper?.(dump, dump.replace(/\.dump$/, ".manifest"));
+            if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres:", drillDir]);
+            // As the image runs it: its own (non-root) user, PATH with the server binaries, the container's env.
+            const [cmd, args] = asUser("postgres", "env", [`PATH=${pg.binDir}:/usr/bin:/bin`, `DRILL_DIR=${drillDir}`, `TZ=${drillEnv.TZ}`, "sh", "-c", drillScript]);
+            const r = spawnSync(cmd, args, { encoding: "utf8", cwd: "/" });
+            fs.rmSync(drillDir, { recursive: true, force: true });
+            return r;
+        };
+
+        it("passes on a good backup, with the manifest the backup wrote", () => {
+            expect(drillEnv.DRILL_DIR).to.equal("/drill");
+            const r = prepare();
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout).to.match(/restore drill passed: postgres_deepalpha_.*\.dump, [0-9]+ tables equal/);
+        });
+
+        it("fails, naming the table, when the restored data differ from the manifest", () => {
+            const r = prepare((_dump, manifest) => {
+                const lines = fs.readFileSync(manifest, "utf8").split("\n");
+                const i = lines.findIndex((l) => l.startsWith("trades_2020_03\t"));
+                const cols = lines[i].split("\t");
+                cols[1] = String(Number(cols[1]) + 1); // one trade more than the dump holds
+                lines[i] = cols.join("\t");
+                fs.writeFileSync(manifest, lines.join("\n"));
+            });
+            expect(r.status).to.not.equal(0);
+            expect(r.stderr).to.include("restore drill FAILED").and.include("differs").and.include("trades_2020_03");
+        });
+
+        it("fails on a truncated dump and on a dump without its manifest", () => {
+            const cut = prepare((dump) => fs.writeFileSync(dump, fs.readFileSync(dump).subarray(0, Math.floor(fs.statSync(dump).size / 2))));
+            expect(cut.status).to.not.equal(0);
+            expect(cut.stderr).to.match(/restore drill FAILED: pg_restore of .* failed/);
+            const lone = prepare((_dump, manifest) => fs.rmSync(manifest));
+            expect(lone.status).to.not.equal(0);
+            expect(lone.stderr).to.include("no manifest beside");
+        });
     });
 });
