@@ -42,6 +42,7 @@ const common: Defaults = {
         },
         objectStorage: { backupRetentionDays: 7, filesNoncurrentVersionDays: 30, volumeSize: "20Gi" },
         backupSchedule: "0 2 * * *",
+        secondRegion: "us-east-1",
         partitionMonthsAhead: 3,
         images: {
             // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod).
@@ -91,6 +92,8 @@ const local: DeepPartial<Defaults> = {
         postgres: { readReplicas: 0 },
         redis: { replicas: 0 },
         objectStorage: { backupRetentionDays: 7 },
+        // No AWS in the local profile.
+        secondRegion: "",
         // The seed's local PostgreSQL container is postgres:15.
         images: { postgres: { repository: "postgres", tag: "15.13-alpine" } },
     },

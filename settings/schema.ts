@@ -121,6 +121,10 @@ export const dataSchema = z
             })
             .strict(),
         backupSchedule: cron().describe("cron schedule of the daily pg_dump and InfluxDB backups"),
+        secondRegion: z
+            .string()
+            .regex(/^$|^[a-z]{2}(-[a-z]+)+-[0-9]+$/, { error: "expected an AWS region such as us-east-1, or an empty string for none" })
+            .describe("production: region the backups bucket and RDS automated backups are replicated to (its own KMS key); empty = none"),
         partitionMonthsAhead: int(1, 24).describe("monthly trades partitions created ahead of time"),
         images: z
             .object({

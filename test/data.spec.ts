@@ -230,8 +230,9 @@ describe("data tier, prod: protection and stability", () => {
         ["aws:rds/instance:Instance", 3],
         ["aws:elasticache/replicationGroup:ReplicationGroup", 1],
         ["aws:timestreaminfluxdb/dbInstance:DbInstance", 1],
-        ["aws:s3/bucket:Bucket", 2],
-        ["aws:kms/key:Key", 2],
+        // backups, files, and the backups replica in the second region; their keys likewise.
+        ["aws:s3/bucket:Bucket", 3],
+        ["aws:kms/key:Key", 3],
     ];
     it("protects every stateful resource (databases, replicas, cache, InfluxDB, buckets, KMS keys)", async () => {
         const run = await prod();
@@ -693,4 +694,67 @@ describe("data tier: restore drill", () => {
             expect(backup.spec.jobTemplate.spec.template.spec.initContainers[0].command[2]).to.contain("pg_dump").and.contain("--snapshot=");
         });
     }
+});
+
+describe("data tier, prod: second region (data.secondRegion)", () => {
+    it("replicates the backups bucket to a bucket in us-east-1 with its own KMS key, versioning and the same lifecycle", async () => {
+        const run = await prod();
+        const inRegion = (r: RegisteredResource) => (r.values as Obj).region;
+        const key = one(run, "aws:kms/key:Key", "deepalpha-dr-backups");
+        expect(inRegion(key)).to.equal("us-east-1");
+        expect(key.protect).to.equal(true);
+        expect((key.values as Obj).enableKeyRotation).to.equal(true);
+        const replica = one(run, "aws:s3/bucket:Bucket", "deepalpha-backups-replica");
+        expect(inRegion(replica)).to.equal("us-east-1");
+        expect(replica.protect).to.equal(true);
+        expect((replica.values as Obj).bucket).to.match(/^deepalpha-backups-replica-[0-9]{12}-us-east-1$/);
+        const childOf = (type: string) => one(run, type, "deepalpha-backups-replica").values as Obj;
+        expect(childOf("aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration.status).to.equal("Enabled");
+        expect(childOf("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")).to.deep.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+        const sse = childOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+        expect(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal("aws:kms");
+        // Its own key: the second region's, not the primary's buckets key.
+        expect(one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "deepalpha-backups-replica").dependencies).to.include(key.urn)
+            .and.not.include(one(run, "aws:kms/key:Key", "deepalpha-buckets").urn);
+        const source = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "deepalpha-backups").values as Obj;
+        expect(childOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules).to.deep.equal(source.rules);
+        for (const type of ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"]) {
+            expect(childOf(type).region, type).to.equal("us-east-1");
+        }
+
+        const rc = one(run, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "deepalpha-backups");
+        const rule = (rc.values as Obj).rules[0];
+        expect(rule.status).to.equal("Enabled");
+        expect(rule.destination.bucket).to.match(/^arn:aws:s3:::/);
+        expect(rule.destination.encryptionConfiguration.replicaKmsKeyId).to.match(/^arn:aws:kms:/);
+        expect(rc.dependencies).to.include.members([replica.urn, key.urn]);
+        expect(rule.sourceSelectionCriteria.sseKmsEncryptedObjects.status).to.equal("Enabled");
+        // After versioning is on at both ends (S3 refuses replication otherwise).
+        const sourceVersioning = one(run, "aws:s3/bucketVersioning:BucketVersioning", "deepalpha-backups");
+        expect(rc.dependencies).to.include(sourceVersioning.urn);
+        const role = one(run, "aws:iam/role:Role", "deepalpha-backups-replication").values as Obj;
+        expect(JSON.parse(role.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "s3.amazonaws.com" });
+        const policy = JSON.parse((one(run, "aws:iam/rolePolicy:RolePolicy", "deepalpha-backups-replication").values as Obj).policy);
+        const actions = policy.Statement.flatMap((s: Obj) => s.Action);
+        expect(actions).to.include.members(["s3:GetObjectVersionForReplication", "s3:ReplicateObject", "kms:Decrypt", "kms:Encrypt"]);
+        expect(actions).to.not.include("s3:ReplicateDelete");
+    });
+
+    it("replicates RDS automated backups (point-in-time restore) to the second region, encrypted with its key, same retention", async () => {
+        const run = await prod();
+        const r = one(run, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "deepalpha-postgres-backups").values as Obj;
+        const primary = byType(run, "aws:rds/instance:Instance").find((i) => !(i.values as Obj).replicateSourceDb)!;
+        expect(r.region).to.equal("us-east-1");
+        const rr = one(run, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "deepalpha-postgres-backups");
+        expect(r.sourceDbInstanceArn).to.match(/^arn:aws:rds:/);
+        expect(r.kmsKeyId).to.match(/^arn:aws:kms:/);
+        expect(rr.dependencies).to.include.members([primary.urn, one(run, "aws:kms/key:Key", "deepalpha-dr-backups").urn]);
+        expect(r.retentionPeriod).to.equal((primary.values as Obj).backupRetentionPeriod);
+    });
+
+    it("is off in dev, and off in prod with an empty setting (bad values: config.spec.ts)", async () => {
+        const dr = (run: ProgramRun) => byType(run, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").length + byType(run, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication").length;
+        expect(dr(await dev())).to.equal(0);
+        expect(dr(await planWith("prod", { "deepalpha:data": JSON.stringify({ secondRegion: "" }) }))).to.equal(0);
+    });
 });

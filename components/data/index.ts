@@ -26,6 +26,7 @@ import { createRdsPostgres } from "./postgres-rds";
 import { createElastiCacheRedis } from "./redis-elasticache";
 import { createLocalRedis, REDIS_USERS } from "./redis-local";
 import { createSchemaJobs } from "./schema-migration";
+import { createSecondRegion } from "./second-region";
 import { storeSecurityGroup } from "./security-groups";
 
 export interface DataTierArgs {
@@ -259,6 +260,21 @@ export class DataTier extends pulumi.ComponentResource {
         );
         const influx = createTimestreamInflux({ prefix, settings: s.influxdb, network, securityGroupId: sg.influxdb.id, password: pw.influxdb, tags }, parent);
         const buckets = createS3Buckets({ prefix, settings: s.objectStorage, kmsKeyArn: keys.buckets.arn, accountId, region: args.region, tags }, parent);
+
+        if (s.secondRegion) {
+            createSecondRegion(
+                {
+                    prefix,
+                    region: s.secondRegion,
+                    settings: s,
+                    accountId,
+                    source: { bucket: buckets.backups, versioning: buckets.backupsVersioning, kmsKeyArn: keys.buckets.arn },
+                    rdsInstanceArn: postgres.primary.arn,
+                    tags,
+                },
+                parent,
+            );
+        }
 
         const role = createIrsaRole(
             {
