@@ -125,7 +125,7 @@ export const dataSchema = z
             .string()
             .regex(/^$|^[a-z]{2}(-[a-z]+)+-[0-9]+$/, { error: "expected an AWS region such as us-east-1, or an empty string for none" })
             .describe("production: region the backups bucket and RDS automated backups are replicated to (its own KMS key); empty = none"),
-        partitionMonthsAhead: int(1, 24).describe("monthly trades partitions created ahead of time"),
+        partitionMonthsAhead: int(2, 24).describe("monthly trades partitions created ahead of time (at least 2: fewer fails the partition job, which pages)"),
         images: z
             .object({
                 postgres: imageRef().describe("local: the PostgreSQL server; both: the client of the migration and pg_dump jobs (same major as the server)"),

@@ -111,11 +111,30 @@ COMMIT;
 `;
 }
 
-/** The CronJob's script: stops with a clear message when months_ahead is missing. */
+/** Fewer future monthly partitions than this fails the partition job, which pages (TradesPartitionJobFailed). */
+export const MIN_FUTURE_PARTITIONS = 2;
+
+/**
+ * The CronJob's script: stops with a clear message when months_ahead is missing; after creating the partitions it
+ * fails the Job, naming them, when any of the next MIN_FUTURE_PARTITIONS months has no partition.
+ */
 export function partitionSql(): string {
     return `\\set ON_ERROR_STOP on
 ${MONTHS_AHEAD_REQUIRED}
 SELECT ensure_trades_partitions(:months_ahead) AS partitions_created;
+DO $check$
+DECLARE
+    missing text[];
+BEGIN
+    SELECT array_agg(want.part ORDER BY want.part) INTO missing
+    FROM (SELECT format('trades_%s', to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => i), 'YYYY_MM')) AS part
+          FROM generate_series(1, ${MIN_FUTURE_PARTITIONS}) AS i) AS want
+    WHERE to_regclass(format('public.%I', want.part)) IS NULL;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'the next ${MIN_FUTURE_PARTITIONS} months must have pre-made trades partitions (data.partitionMonthsAhead); missing: %', array_to_string(missing, ', ');
+    END IF;
+END
+$check$;
 `;
 }
 

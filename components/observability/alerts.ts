@@ -151,9 +151,10 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     `{{ $value }} trades wait in the ${TRADES_DEFAULT_PARTITION} partition`,
                     `Trades dated in a month that has no partition. The ${PARTITION_CRONJOB} CronJob moves them into their month's new partition at its next run; ` +
                         `run it now with: kubectl create job --from=cronjob/${PARTITION_CRONJOB} ${PARTITION_CRONJOB}-now`),
+                // The job also fails when fewer than two future months have a partition after its run.
                 rule("TradesPartitionJobFailed", cronJobFailedSinceLastSuccess(PARTITION_SELECTOR), "0m", "critical",
                     "The trades partition job {{ $labels.namespace }}/{{ $labels.owner_name }} failed",
-                    "Upcoming months' partitions are not being created; check the failed Job's pod logs. Clears when a later run succeeds."),
+                    "Upcoming months' partitions are not being created, or fewer than two future months have one; check the failed Job's pod logs. Clears when a later run succeeds."),
                 rule("TradesPartitionsNotMaintained", cronJobNotSuccessfulFor(PARTITION_SELECTOR, PARTITION_MAX_AGE_SECONDS), "0m", "critical",
                     "The trades partition job {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
                     "The daily job keeps data.partitionMonthsAhead future months pre-made; without it the future months run out " +

@@ -186,7 +186,7 @@ const CASES: Case[] = [
     },
     ...failedSince("TradesPartitionJobFailed", "trades-partitions", (cj) => ({
         labels: crit({ namespace: NS, owner_name: cj }),
-        annotations: { summary: `The trades partition job ${NS}/${cj} failed`, description: "Upcoming months' partitions are not being created; check the failed Job's pod logs. Clears when a later run succeeds." },
+        annotations: { summary: `The trades partition job ${NS}/${cj} failed`, description: "Upcoming months' partitions are not being created, or fewer than two future months have one; check the failed Job's pod logs. Clears when a later run succeeds." },
     })),
     {
         alert: "TradesPartitionsNotMaintained", title: "fires when the partition job has not succeeded for 26 h",

@@ -142,6 +142,19 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
         expect(again.stdout).to.match(/partitions_created\s*\n-+\s*\n\s*0\s*\n/);
     });
 
+    it("the partition job fails, and so pages, when fewer than two future months have a partition", () => {
+        // Drop the partitions after next month (empty ones: nothing inserted there), then run the job asking for 1 month ahead.
+        const far = Array.from({ length: monthsAhead - 1 }, (_, i) => month(i + 2).name);
+        for (const t of far) sql(`DROP TABLE ${t}`);
+        const short = job(partitionCommand.map((a) => a.replace(/^--set=months_ahead=[0-9]+$/, "--set=months_ahead=1")), {});
+        expect(short.status).to.not.equal(0);
+        expect(short.stderr).to.include(`the next 2 months must have pre-made trades partitions (data.partitionMonthsAhead); missing: ${month(2).name}`);
+        // The shipped command (months_ahead from the settings) recreates them and passes.
+        const shipped = job(partitionCommand, {});
+        expect(shipped.status, shipped.stderr).to.equal(0);
+        expect(partitions()).to.include.members(far);
+    });
+
     it("the partition job without months_ahead stops and names it", () => {
         const r = job(partitionCommand.filter((a) => !a.startsWith("--set=months_ahead=")), {});
         expect(r.status).to.not.equal(0);
