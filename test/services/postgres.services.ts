@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import type { Context } from "mocha";
 import { DB } from "../../components/data/common";
 import { TRADES_DEFAULT_PARTITION } from "../../components/data/schema-migration";
@@ -214,11 +214,11 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
     });
 
     describe("the restore drill (CronJob restore-drill's restore-and-compare script)", () => {
-        /** A fresh backup, placed where the drill's download step puts it ($DRILL_DIR/in). */
-        const prepare = (tamper?: (dump: string, manifest: string) => void) => {
+        /** A backup (fresh, or given), placed where the drill's download step puts it ($DRILL_DIR/in). */
+        const prepare = (tamper?: (dump: string, manifest: string) => void, backup?: { out: string; dayDir: string }) => {
             const drillDir = scratchDir("drill", process.getuid?.() === 0 ? "postgres" : undefined);
-            const out = fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-backup-"));
-            const dayDir = runBackup(out);
+            const out = backup?.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-backup-"));
+            const dayDir = backup?.dayDir ?? runBackup(out);
             fs.mkdirSync(path.join(drillDir, "in"));
             for (const f of fs.readdirSync(dayDir)) fs.copyFileSync(path.join(dayDir, f), path.join(drillDir, "in", f));
             fs.rmSync(out, { recursive: true, force: true });
@@ -237,6 +237,27 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
             const r = prepare();
             expect(r.status, r.stderr).to.equal(0);
             expect(r.stdout).to.match(/restore drill passed: postgres_deepalpha_.*\.dump, [0-9]+ tables equal/);
+        });
+
+        it("passes on a backup taken while trades kept arriving (the manifest is counted in the dump's snapshot)", async () => {
+            const before = Number(sql("SELECT count(*) FROM trades"));
+            // 300 single-row transactions, one psql each, running while the backup runs.
+            const writer = spawn("sh", ["-c", `for i in $(seq 1 300); do psql --no-psqlrc -q -c "INSERT INTO trades (symbol, price, quantity, \\"timestamp\\") VALUES ('LIVE', $i, 1, now() AT TIME ZONE 'UTC')" || exit 1; done`], {
+                env: { PATH: `${pg.binDir}:${process.env.PATH}`, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: DB.user, PGPASSWORD: pg.password, PGDATABASE: DB.name, PGSSLMODE: "disable" },
+                stdio: "ignore",
+            });
+            const done = new Promise<number>((resolve) => writer.on("close", (code) => resolve(code ?? -1)));
+            await new Promise((res) => setTimeout(res, 500));
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-backup-"));
+            const dayDir = runBackup(out);
+            const mid = Number(sql("SELECT count(*) FROM trades"));
+            expect(await done).to.equal(0);
+            const after = Number(sql("SELECT count(*) FROM trades"));
+            // The writes really overlapped the backup: some before it ended, some after.
+            expect(mid).to.be.above(before);
+            expect(after).to.be.above(mid);
+            const r = prepare(undefined, { out, dayDir });
+            expect(r.status, r.stderr).to.equal(0);
         });
 
         it("fails, naming the table, when the restored data differ from the manifest", () => {
