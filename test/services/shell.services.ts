@@ -48,9 +48,9 @@ describe("services: embedded shell scripts (shellcheck)", function () {
         }
     });
 
-    it("finds the scripts of the backup, bucket, token and probe containers in the plans", () => {
+    it("finds the scripts of the backup, restore drill, bucket, token and probe containers in the plans", () => {
         const where = new Set(scripts.map((s) => s.where));
-        for (const w of ["dev data-postgres-backup", "dev data-influxdb-backup", "dev data-buckets", "dev data-redis", "prod data-postgres-backup", "prod data-influxdb-app-token"]) {
+        for (const w of ["dev data-postgres-backup", "dev data-influxdb-backup", "dev data-buckets", "dev data-redis", "dev data-restore-drill", "prod data-postgres-backup", "prod data-influxdb-app-token", "prod data-restore-drill"]) {
             expect([...where], w).to.include(w);
         }
         for (const s of scripts) expect(s.image, s.where).to.not.equal("");
