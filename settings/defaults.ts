@@ -45,6 +45,7 @@ const common: Defaults = {
         },
         objectStorage: { backupRetentionDays: 7, filesNoncurrentVersionDays: 30, volumeSize: "20Gi" },
         backupSchedule: "0 2 * * *",
+        secondRegion: "us-east-1",
         partitionMonthsAhead: 3,
         images: {
             // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod); the latest
@@ -80,6 +81,7 @@ const common: Defaults = {
         prometheusStorage: "100Gi",
         grafanaStorage: "10Gi",
         orderLatencyP95Seconds: 0.5,
+        apiLatencyP95Seconds: 1,
         alertmanagerReceiver: "telegram",
         tracingStorage: "elasticsearch",
         logging: true,
@@ -95,6 +97,8 @@ const local: DeepPartial<Defaults> = {
         postgres: { readReplicas: 0 },
         redis: { replicas: 0 },
         objectStorage: { backupRetentionDays: 7 },
+        // No AWS in the local profile.
+        secondRegion: "",
         // The seed's local PostgreSQL container is postgres:15.
         images: { postgres: { repository: "postgres", tag: "15.13-alpine" } },
     },

@@ -145,7 +145,11 @@ export const dataSchema = z
             })
             .strict(),
         backupSchedule: cron().describe("cron schedule of the daily pg_dump and InfluxDB backups"),
-        partitionMonthsAhead: int(1, 24).describe("monthly trades partitions created ahead of time"),
+        secondRegion: z
+            .string()
+            .regex(/^$|^[a-z]{2}(-[a-z]+)+-[0-9]+$/, { error: "expected an AWS region such as us-east-1, or an empty string for none" })
+            .describe("production: region the backups bucket and RDS automated backups are replicated to (its own KMS key); empty = none"),
+        partitionMonthsAhead: int(2, 24).describe("monthly trades partitions created ahead of time (at least 2: fewer fails the partition job, which pages)"),
         images: z
             .object({
                 postgres: imageRef().describe("local: the PostgreSQL server; both: the client of the migration and pg_dump jobs (same major as the server)"),
@@ -210,6 +214,7 @@ export const observabilitySchema = z
         prometheusStorage: quantity().describe("Prometheus volume per replica (gp3 in prod)"),
         grafanaStorage: quantity().describe("Grafana volume (dashboards, users, sqlite)"),
         orderLatencyP95Seconds: z.number().positive().max(60).describe("alert when order latency p95 exceeds this"),
+        apiLatencyP95Seconds: z.number().positive().max(60).describe("alert when the API's request duration p95 exceeds this"),
         alertmanagerReceiver: z.enum(["none", "telegram"]).describe("where alerts go"),
         tracingStorage: z.enum(["memory", "elasticsearch"]).describe("Jaeger v2 storage backend"),
         logging: z.boolean().describe("deploy the log pipeline (Fluent Bit, Elasticsearch, Kibana)"),

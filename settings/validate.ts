@@ -173,6 +173,7 @@ function crossChecks(s: Settings): string[] {
 
     if (s.profile === "local") {
         if (!c.kubeContext) p.push(`${NAMESPACE}:cluster.kubeContext: (unset); the local profile needs the kubeconfig context of the local cluster`);
+        if (s.data.secondRegion) p.push(`${NAMESPACE}:data.secondRegion: got ${JSON.stringify(s.data.secondRegion)}; the local profile has no AWS, so it must be "" (production only)`);
         return p;
     }
     // production: the seed's HA layout is a floor, not a suggestion.
@@ -319,6 +320,9 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
     const region = raw.values["aws:region"];
     if (parsed.data.profile === "production" && !AWS_REGION_PATTERN.test(region ?? "")) {
         problems.push(`aws:region: got ${region ? JSON.stringify(region) : "(unset)"}, expected an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)`);
+    }
+    if (parsed.data.profile === "production" && region && parsed.data.data.secondRegion === region) {
+        problems.push(`${NAMESPACE}:data.secondRegion: got ${JSON.stringify(region)}, the same as aws:region; the copies must live in another region (or "" for none)`);
     }
     for (const key of REQUIRED_SECRETS[parsed.data.profile]) {
         if (secrets[key] === undefined && !problems.some((p) => p.startsWith(`${NAMESPACE}:${key}:`))) {

@@ -286,3 +286,23 @@ describe("config: the offline plan refuses bad config with exit 1, the key and n
         });
     });
 });
+
+describe("config: data.secondRegion", () => {
+    const withSecondRegion = (file: { config: Record<string, unknown> }, value: string) => {
+        const c = { ...file.config };
+        c["deepalpha:data"] = { ...(c["deepalpha:data"] as Record<string, unknown>), secondRegion: value };
+        return c;
+    };
+    it("prod defaults to us-east-1; dev to none", () => {
+        expect(validateConfig(withProdSecrets(prodFile().config)).settings.data.secondRegion).to.equal("us-east-1");
+        expect(validateConfig(asRaw(devFile().config)).settings.data.secondRegion).to.equal("");
+    });
+    it("is refused when it names the primary region, is not a region, or is set in the local profile", () => {
+        const same = problemsOf(() => validateConfig(withProdSecrets(withSecondRegion(prodFile(), "us-west-2"))));
+        expect(same.join("\n")).to.include('deepalpha:data.secondRegion: got "us-west-2", the same as aws:region');
+        const bad = problemsOf(() => validateConfig(withProdSecrets(withSecondRegion(prodFile(), "mars"))));
+        expect(bad.join("\n")).to.include("deepalpha:data.secondRegion").and.include("expected an AWS region such as us-east-1");
+        const local = problemsOf(() => validateConfig(asRaw(withSecondRegion(devFile(), "us-east-1"))));
+        expect(local.join("\n")).to.include("deepalpha:data.secondRegion").and.include("production only");
+    });
+});

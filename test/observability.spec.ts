@@ -107,10 +107,16 @@ const REQUIRED_ALERTS = [
     "BackupJobFailed",
     "BackupNotSuccessfulRecently",
     "CertificateExpiringSoon",
+    "DeepAlphaApiLatencyHigh",
+    "TradesDefaultPartitionHasRows",
+    "TradesPartitionJobFailed",
+    "TradesPartitionsNotMaintained",
+    "RestoreDrillFailed",
+    "RestoreDrillNotPassedRecently",
 ];
 
 describe("observability: alert rules", () => {
-    const rules = () => buildAlertGroups({ orderLatencyP95Seconds: 0.5 }).flatMap((g) => g.rules);
+    const rules = () => buildAlertGroups({ orderLatencyP95Seconds: 0.5, apiLatencyP95Seconds: 1 }).flatMap((g) => g.rules);
 
     it("covers every alert the issue asks for", () => {
         expect(rules().map((r) => r.alert)).to.include.members(REQUIRED_ALERTS);
@@ -121,6 +127,8 @@ describe("observability: alert rules", () => {
             expect(r.for, r.alert).to.match(/^[0-9]+[smh]$/);
             expect(["critical", "warning"], r.alert).to.include(r.labels.severity);
             expect(r.annotations.summary, r.alert).to.be.a("string").and.not.empty;
+            // A JavaScript placeholder left in a plain string would reach the pager verbatim.
+            expect(JSON.stringify(r), r.alert).to.not.contain("${");
         }
     });
 
@@ -146,6 +154,11 @@ describe("observability: alert rules", () => {
         expect(by.PostgresReplicationLagHigh).to.contain("pg_stat_replication_pg_wal_lsn_diff");
         // The Job's Failed condition, not its failed-pod count (a run that succeeds on a retry is no failure).
         expect(by.BackupJobFailed).to.contain("kube_job_failed{").and.contain('condition="true"').and.not.contain("kube_job_status_failed");
+        // ... and only while no later run of the same CronJob has succeeded (promtool proves it: npm run test:services).
+        expect(by.BackupJobFailed).to.contain("kube_job_owner{").and.contain("kube_cronjob_status_last_successful_time{");
+        expect(by.DeepAlphaApiLatencyHigh).to.equal(`histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{job="${WORKLOADS.api.name}"}[5m])) by (le)) > 1`);
+        expect(by.TradesDefaultPartitionHasRows).to.contain('relname="trades_default"');
+        expect(by.TradesPartitionsNotMaintained).to.contain('cronjob="trades-partitions"');
         expect(by.BackupNotSuccessfulRecently).to.contain("kube_cronjob_status_last_successful_time").and.contain(`> ${26 * 3600}`);
         // Only cert-manager's PodMonitor job (the kubernetes-pods job scrapes the annotated controller too).
         expect(by.CertificateExpiringSoon).to.contain('certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"}');

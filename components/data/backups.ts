@@ -5,16 +5,56 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
 
-/** Writes /backup/out/<date>/... and /backup/out/PREFIX. Pure, for tests. */
+/** Where the dump and upload containers share their files (the scratch volume); env BACKUP_DIR of each container. */
+export const BACKUP_DIR = "/backup/out";
+
+/**
+ * psql lines that print the manifest of the current database: one line per table (every ordinary table of the
+ * public schema, so each partition on its own), tab-separated: name, row count, newest "timestamp" (or -), and an
+ * order-independent checksum (the sum of each row's md5 prefix: constant memory, no sort, no collation). The
+ * session settings fix how timestamps and numbers print, so a restore on another server prints the same text.
+ * The backup writes it in the dump's own snapshot; the restore drill prints it again from the restored copy.
+ */
+export const MANIFEST_SQL = [
+    "SET TimeZone = 'UTC';",
+    "SET DateStyle = 'ISO, YMD';",
+    "SET extra_float_digits = 1;",
+    "\\pset fieldsep '\\t'",
+    "SELECT format($q$SELECT %L, count(*), coalesce(%s::text, '-'), coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) FROM ONLY public.%I AS t$q$,",
+    "              c.relname,",
+    "              CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'timestamp' AND NOT a.attisdropped)",
+    "                   THEN 'max(t.\"timestamp\")' ELSE 'NULL' END,",
+    "              c.relname)",
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
+    "WHERE n.nspname = 'public' AND c.relkind = 'r'",
+    "ORDER BY c.relname \\gexec",
+].join("\n");
+
+/**
+ * Writes $BACKUP_DIR/<date>/postgres_<db>_<stamp>.dump and .manifest, and $BACKUP_DIR/PREFIX. The manifest is
+ * computed in the very snapshot pg_dump copies (pg_export_snapshot + pg_dump --snapshot, from inside the psql
+ * session that holds it), so trades written during the dump cannot make a good backup look wrong. Pure, for tests.
+ */
 export function pgDumpScript(): string {
     return [
         "set -eu",
         'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
-        'mkdir -p "/backup/out/$day"',
+        'base="$BACKUP_DIR/$day/postgres_${PGDATABASE}_${stamp}"',
+        'mkdir -p "$BACKUP_DIR/$day"',
+        'export DUMP_FILE="$base.dump"',
         // Custom format: compressed, restorable table by table with pg_restore.
-        'pg_dump --format=custom --no-owner --no-privileges --file="/backup/out/$day/postgres_${PGDATABASE}_${stamp}.dump"',
-        'pg_restore --list "/backup/out/$day/postgres_${PGDATABASE}_${stamp}.dump" >/dev/null',
-        'echo "$day" > /backup/out/PREFIX',
+        "psql --no-psqlrc --quiet --no-align --tuples-only --set=ON_ERROR_STOP=1 --output=\"$base.manifest\" <<'SQL'",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;",
+        "SELECT pg_export_snapshot() AS snapshot \\gset",
+        "\\setenv PGDUMP_SNAPSHOT :snapshot",
+        '\\! pg_dump --format=custom --no-owner --no-privileges --snapshot="$PGDUMP_SNAPSHOT" --file="$DUMP_FILE"',
+        MANIFEST_SQL,
+        "COMMIT;",
+        "SQL",
+        // psql does not report \! failures: a missing or cut dump fails here instead.
+        'pg_restore --list "$base.dump" >/dev/null',
+        '[ -s "$base.manifest" ] || { echo "empty manifest $base.manifest" >&2; exit 1; }',
+        'echo "$day" > "$BACKUP_DIR/PREFIX"',
     ].join("\n");
 }
 
@@ -27,7 +67,7 @@ export function influxBackupScript(): string {
     return [
         "set -eu",
         'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
-        'dir="/backup/out/$day/influxdb_${stamp}"',
+        'dir="$BACKUP_DIR/$day/influxdb_${stamp}"',
         'export INFLUX_CONFIGS_PATH=/tmp/influx-configs',
         'if [ -z "${INFLUX_TOKEN:-}" ]; then',
         '  influx config create --config-name backup --host-url "$INFLUX_HOST" --org "$INFLUX_ORG" --username-password "$INFLUX_USERNAME:$INFLUX_PASSWORD" --active >/dev/null',
@@ -39,19 +79,19 @@ export function influxBackupScript(): string {
         '  export INFLUX_TOKEN',
         '  trap \'influx auth delete --id "$id" >/dev/null\' EXIT',
         "fi",
-        'mkdir -p "/backup/out/$day"',
+        'mkdir -p "$BACKUP_DIR/$day"',
         'influx backup --host "$INFLUX_HOST" "$dir"',
-        'echo "$day" > /backup/out/PREFIX',
+        'echo "$day" > "$BACKUP_DIR/PREFIX"',
     ].join("\n");
 }
 
-/** Upload everything under /backup/out/<day>/ to the bucket under <day>/. */
+/** Upload everything under $BACKUP_DIR/<day>/ to the bucket under <day>/. */
 export function uploadScript(): string {
     return [
         "set -eu",
         AWS_CLI_PATH_STYLE,
-        "day=$(cat /backup/out/PREFIX)",
-        'aws s3 cp --recursive --only-show-errors "/backup/out/$day/" "s3://${S3_BACKUPS_BUCKET}/$day/"',
+        'day=$(cat "$BACKUP_DIR/PREFIX")',
+        'aws s3 cp --recursive --only-show-errors "$BACKUP_DIR/$day/" "s3://${S3_BACKUPS_BUCKET}/$day/"',
         'echo "uploaded to s3://${S3_BACKUPS_BUCKET}/$day/"',
     ].join("\n");
 }
@@ -71,6 +111,7 @@ export function createBackupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceO
     const common = [
         { name: "HOME", value: "/tmp" },
         { name: "TZ", value: "UTC" },
+        { name: "BACKUP_DIR", value: BACKUP_DIR },
     ];
     const mounts = [
         { name: "backup", mountPath: "/backup" },

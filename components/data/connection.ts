@@ -10,7 +10,8 @@ import { DB, SECRET_NAMES, dataLabels } from "./common";
 /** Everything the Secrets are built from; one shape for both profiles. */
 export interface StoreConnections {
     postgres: { host: pulumi.Input<string>; readerHosts: pulumi.Input<string[]>; password: pulumi.Output<string>; sslMode: "require" | "disable"; exporterPassword: pulumi.Output<string> };
-    redis: { host: pulumi.Input<string>; password: pulumi.Output<string>; tls: boolean };
+    /** user: the application's Redis user (an ACL user locally, an RBAC user on ElastiCache). */
+    redis: { host: pulumi.Input<string>; password: pulumi.Output<string>; tls: boolean; user?: string };
     influxdb: {
         url: pulumi.Input<string>;
         org: string;
@@ -50,8 +51,8 @@ export function postgresUrl(user: string, password: string, host: string, sslMod
     return `postgresql://${user}:${encodeURIComponent(password)}@${host}:${DATA_PORTS.postgres}/${DB.name}?sslmode=${sslMode}`;
 }
 
-export function redisUrl(password: string, host: string, tls: boolean): string {
-    return `${tls ? "rediss" : "redis"}://:${encodeURIComponent(password)}@${host}:${DATA_PORTS.redis}/0`;
+export function redisUrl(password: string, host: string, tls: boolean, user?: string): string {
+    return `${tls ? "rediss" : "redis"}://${user ? encodeURIComponent(user) : ""}:${encodeURIComponent(password)}@${host}:${DATA_PORTS.redis}/0`;
 }
 
 /** The application's connection Secret: every value secret, so nothing prints. */
@@ -62,7 +63,7 @@ export function connectionData(c: StoreConnections): Record<string, pulumi.Outpu
         [EXTRA_CONNECTION_KEYS.databaseReaderUrls]: pulumi
             .all([pg.password, pg.readerHosts])
             .apply(([p, hosts]) => hosts.map((h) => postgresUrl(DB.user, p, h, pg.sslMode)).join(",")),
-        [CONNECTION_KEYS.redisUrl]: pulumi.all([c.redis.password, c.redis.host]).apply(([p, h]) => redisUrl(p, h, c.redis.tls)),
+        [CONNECTION_KEYS.redisUrl]: pulumi.all([c.redis.password, c.redis.host]).apply(([p, h]) => redisUrl(p, h, c.redis.tls, c.redis.user)),
         [EXTRA_CONNECTION_KEYS.redisTls]: pulumi.output(String(c.redis.tls)),
         [CONNECTION_KEYS.influxdbUrl]: pulumi.output(c.influxdb.url),
         [EXTRA_CONNECTION_KEYS.influxdbOrg]: pulumi.output(c.influxdb.org),

@@ -9,7 +9,8 @@ import type { DataSettings, Profile } from "../../settings/schema";
 import type { ClusterNetwork } from "../cluster";
 import type { ExporterCredentials } from "../observability";
 import { DATA_PORTS, NAMESPACES } from "../shared/conventions";
-import { createBackupJobs } from "./backups";
+import { createBackupJobs, shiftMinutes } from "./backups";
+import { createRestoreDrill } from "./restore-drill";
 import { DB, JOBS_SERVICE_ACCOUNT, LOCAL_STORES, SECRET_NAMES, image } from "./common";
 import { connectionData, jobsEnv, secretOf, StoreConnections } from "./connection";
 import { createDataKeys } from "./encryption-keys";
@@ -23,8 +24,9 @@ import { createS3Buckets } from "./object-storage-s3";
 import { createLocalPostgres } from "./postgres-local";
 import { createRdsPostgres } from "./postgres-rds";
 import { createElastiCacheRedis } from "./redis-elasticache";
-import { createLocalRedis } from "./redis-local";
+import { createLocalRedis, REDIS_USERS } from "./redis-local";
 import { createSchemaJobs } from "./schema-migration";
+import { createSecondRegion } from "./second-region";
 import { storeSecurityGroup } from "./security-groups";
 
 export interface DataTierArgs {
@@ -105,6 +107,8 @@ export class DataTier extends pulumi.ComponentResource {
             postgres: password("postgres"),
             exporter: password("postgres-exporter"),
             redis: password("redis"),
+            redisExporter: password("redis-exporter"),
+            redisProbe: password("redis-probe"),
             influxdb: password("influxdb"),
         };
 
@@ -116,7 +120,8 @@ export class DataTier extends pulumi.ComponentResource {
 
         const connection = secretOf(SECRET_NAMES.connection, NAMESPACES.app, connectionData(r.connections), k8sOpts);
         const jobsSecret = secretOf(SECRET_NAMES.jobs, r.jobsNamespace, jobsEnv(r.connections), k8sOpts);
-        this.exporterCredentials = { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisPassword: pw.redis };
+        // The exporter's own Redis user: an ACL user in dev, an ElastiCache RBAC user in prod.
+        this.exporterCredentials = { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisUser: REDIS_USERS.exporter, redisPassword: pw.redisExporter };
 
         // Before the Jobs: under the namespace's default-deny they could not reach a database without them.
         const policies = createPolicies([...r.storePolicies, ...r.jobPolicies], k8sOpts);
@@ -149,6 +154,18 @@ export class DataTier extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [schema.migration] },
         );
+        // Two hours after the PostgreSQL backup starts: its dump of the day is in the bucket by then.
+        createRestoreDrill(
+            {
+                namespace: r.jobsNamespace,
+                schedule: shiftMinutes(s.backupSchedule, 120),
+                images: { postgres: image(s.images.postgres), awsCli: image(s.images.awsCli) },
+                jobsSecretName: jobsSecret.metadata.name,
+                serviceAccountName: r.jobsServiceAccount,
+                scratchSize: args.profile === "local" ? "10Gi" : "100Gi",
+            },
+            { ...k8sOpts, dependsOn: [schema.migration] },
+        );
 
         this.appPrerequisites = [connection, schema.migration, ...(tokenJob ? [tokenJob] : []), ...(r.localStores ?? [])];
         this.connectionSecretName = connection.metadata.name;
@@ -163,7 +180,7 @@ export class DataTier extends pulumi.ComponentResource {
     private local(
         name: string,
         s: DataSettings,
-        pw: Record<"postgres" | "exporter" | "redis" | "influxdb", pulumi.Output<string>>,
+        pw: Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>,
         k8sOpts: { parent: pulumi.Resource; provider: k8s.Provider },
     ): ProfileResult {
         const secretOut = (n: string, length: number) =>
@@ -172,13 +189,13 @@ export class DataTier extends pulumi.ComponentResource {
         const s3Key = { accessKey: secretOut("s3-access-key", 20), secretKey: secretOut("s3-secret-key", 40) };
 
         const postgres = createLocalPostgres(s, pw.postgres, k8sOpts);
-        const redis = createLocalRedis(s, pw.redis, k8sOpts);
+        const redis = createLocalRedis(s, { app: pw.redis, exporter: pw.redisExporter, probe: pw.redisProbe }, k8sOpts);
         const influx = createLocalInflux(s, { password: pw.influxdb, token: influxToken }, k8sOpts);
         const store = createLocalObjectStore(s, s3Key, LOCAL_BUCKETS, k8sOpts);
 
         const connections: StoreConnections = {
             postgres: { host: postgres.host, readerHosts: [], password: pw.postgres, sslMode: "disable", exporterPassword: pw.exporter },
-            redis: { host: redis.host, password: pw.redis, tls: false },
+            redis: { host: redis.host, password: pw.redis, tls: false, user: REDIS_USERS.app },
             influxdb: {
                 url: `http://${influx.host}:${DATA_PORTS.influxdb}`,
                 org: s.influxdb.organization,
@@ -218,7 +235,7 @@ export class DataTier extends pulumi.ComponentResource {
     /** prod: managed AWS stores in the VPC's private subnets; the Jobs run in the app namespace with IRSA. */
     private production(
         args: DataTierArgs,
-        pw: Record<"postgres" | "exporter" | "redis" | "influxdb", pulumi.Output<string>>,
+        pw: Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>,
         k8sOpts: { parent: pulumi.Resource; provider: k8s.Provider },
     ): ProfileResult {
         const network = args.network;
@@ -255,11 +272,26 @@ export class DataTier extends pulumi.ComponentResource {
             parent,
         );
         const redis = createElastiCacheRedis(
-            { prefix, settings: s.redis, network, securityGroupId: sg.redis.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, authToken: pw.redis, tags },
+            { prefix, settings: s.redis, network, securityGroupId: sg.redis.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, passwords: { app: pw.redis, exporter: pw.redisExporter }, tags },
             parent,
         );
         const influx = createTimestreamInflux({ prefix, settings: s.influxdb, network, securityGroupId: sg.influxdb.id, password: pw.influxdb, tags }, parent);
         const buckets = createS3Buckets({ prefix, settings: s.objectStorage, kmsKeyArn: keys.buckets.arn, accountId, region: args.region, tags }, parent);
+
+        if (s.secondRegion) {
+            createSecondRegion(
+                {
+                    prefix,
+                    region: s.secondRegion,
+                    settings: s,
+                    accountId,
+                    source: { bucket: buckets.backups, versioning: buckets.backupsVersioning, kmsKeyArn: keys.buckets.arn },
+                    rdsInstanceArn: postgres.primary.arn,
+                    tags,
+                },
+                parent,
+            );
+        }
 
         const role = createIrsaRole(
             {
@@ -298,7 +330,7 @@ export class DataTier extends pulumi.ComponentResource {
         const s3Endpoint = `https://s3.${args.region}.amazonaws.com`;
         const connections: StoreConnections = {
             postgres: { host: postgres.host, readerHosts: postgres.readerHosts, password: pw.postgres, sslMode: "require", exporterPassword: pw.exporter },
-            redis: { host: redis.host, password: pw.redis, tls: true },
+            redis: { host: redis.host, password: pw.redis, tls: true, user: REDIS_USERS.app },
             influxdb: { url: influxUrl, org: s.influxdb.organization, bucket: s.influxdb.bucket, username: DB.influxUser, password: pw.influxdb },
             s3: { endpoint: s3Endpoint, region: args.region, backupsBucket: buckets.backups.bucket, filesBucket: buckets.files.bucket },
         };

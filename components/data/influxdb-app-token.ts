@@ -13,9 +13,12 @@ export const TOKEN_WRITER = "deepalpha-influxdb-token-writer";
 /** The Job's script (curl in the AWS CLI image). Pure, for tests. */
 export function appTokenScript(secretName: string): string {
     const key = CONNECTION_KEYS.influxdbToken;
-    const field = (name: string) => `grep -o '"${name}": *"[^"]*"' | head -n 1 | sed 's/.*"\\([^"]*\\)"$/\\1/'`;
+    // The first "name": "value" pair's value. sed reads to the end (no `head` closing the pipe early, which
+    // pipefail would report as grep's SIGPIPE); grep finding nothing fails the pipeline.
+    const field = (name: string) => `grep -o '"${name}": *"[^"]*"' | sed -n '1s/.*"\\([^"]*\\)"$/\\1/p'`;
     return [
-        "set -eu",
+        // pipefail: a failing curl must not be hidden by the grep that reads its output (the image's sh is bash).
+        "set -euo pipefail",
         "sa=/var/run/secrets/kubernetes.io/serviceaccount",
         `url="https://kubernetes.default.svc/api/v1/namespaces/$(cat $sa/namespace)/secrets/${secretName}"`,
         'kube() { curl -sS --fail --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat $sa/token)" "$@"; }',
@@ -25,7 +28,7 @@ export function appTokenScript(secretName: string): string {
         "fi",
         'jar=/tmp/influx-session',
         'curl -sS --fail -c "$jar" -u "$INFLUX_USERNAME:$INFLUX_PASSWORD" -X POST "$INFLUX_HOST/api/v2/signin" -o /dev/null',
-        `org=$(curl -sS --fail -b "$jar" "$INFLUX_HOST/api/v2/orgs?org=$INFLUX_ORG" | ${field("id")})`,
+        `org=$(curl -sS --fail -b "$jar" "$INFLUX_HOST/api/v2/orgs?org=$INFLUX_ORG" | ${field("id")}) || { echo "InfluxDB organisation $INFLUX_ORG not found" >&2; exit 1; }`,
         `body=$(printf '{"orgID":"%s","description":"deepalpha application: read/write buckets","permissions":[{"action":"read","resource":{"type":"buckets","orgID":"%s"}},{"action":"write","resource":{"type":"buckets","orgID":"%s"}}]}' "$org" "$org" "$org")`,
         `token=$(curl -sS --fail -b "$jar" -H "Content-Type: application/json" -X POST "$INFLUX_HOST/api/v2/authorizations" -d "$body" | ${field("token")})`,
         '[ -n "$token" ] || { echo "InfluxDB returned no token" >&2; exit 1; }',

@@ -18,6 +18,8 @@ export interface S3BucketsArgs {
 export interface S3Buckets {
     backups: aws.s3.Bucket;
     files: aws.s3.Bucket;
+    /** Versioning of the backups bucket: replication needs it on first. */
+    backupsVersioning: aws.s3.BucketVersioning;
 }
 
 /** Days a backup survives as a noncurrent version after its expiration: S3's minimum. */
@@ -73,6 +75,7 @@ export function tlsOnlyPolicy(bucketArn: string): string {
 }
 
 export function createS3Buckets(a: S3BucketsArgs, parent: pulumi.Resource): S3Buckets {
+    const versionings: Partial<Record<"backups" | "files", aws.s3.BucketVersioning>> = {};
     const make = (kind: "backups" | "files") => {
         const name = `${a.prefix}-${kind}`;
         const bucket = new aws.s3.Bucket(
@@ -93,6 +96,7 @@ export function createS3Buckets(a: S3BucketsArgs, parent: pulumi.Resource): S3Bu
             child,
         );
         const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+        versionings[kind] = versioning;
         new aws.s3.BucketServerSideEncryptionConfiguration(
             name,
             {
@@ -107,5 +111,7 @@ export function createS3Buckets(a: S3BucketsArgs, parent: pulumi.Resource): S3Bu
         new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.id, rules: lifecycleRules(kind, a.settings) }, { ...child, dependsOn: [versioning] });
         return bucket;
     };
-    return { backups: make("backups"), files: make("files") };
+    const backups = make("backups");
+    const files = make("files");
+    return { backups, files, backupsVersioning: versionings.backups! };
 }

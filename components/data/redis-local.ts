@@ -1,5 +1,7 @@
 // Local Redis 7 with AOF on (appendonly yes, fsync every second), as the seed's redis-master runs it.
-// The password lives in an ACL file mounted from a Secret: not on the command line, not in an env literal.
+// Least privilege: the default user is off; the application, the exporter and the probes each log in as their
+// own ACL user with only the commands they need. The passwords live in an ACL file mounted from a Secret: not on
+// the command line, not in an env literal.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { DataSettings } from "../../settings/schema";
@@ -8,6 +10,35 @@ import { LOCAL_STORES, dataLabels, image } from "./common";
 import { createLocalStore, LocalStore } from "./local-store";
 
 export const REDIS_SECRET = "redis-credentials";
+
+/** The ACL users of the local Redis. */
+export const REDIS_USERS = { app: "deepalpha", exporter: "deepalpha_exporter", probe: "probe" } as const;
+
+/**
+ * Commands each user gets. Application: every data, pub/sub and scripting command on every key and channel,
+ * none of @admin or @dangerous (CONFIG, ACL, DEBUG, SHUTDOWN, FLUSHALL, KEYS, MONITOR, ...). Exporter: the
+ * commands redis_exporter's README lists for a dedicated user, minus the key-reading ones it uses only with
+ * --check-keys (not configured here), and only the read subcommands of CLIENT, SLOWLOG, LATENCY and MEMORY; no
+ * key access at all. Probes: PING only.
+ */
+export const REDIS_ACL_RULES = {
+    app: "~* &* +@all -@admin -@dangerous",
+    exporter: "resetchannels -@all +ping +info +config|get +client|setname +client|list +client|info +cluster|info " +
+        "+slowlog|get +slowlog|len +latency|latest +latency|histogram +memory|stats",
+    probe: "resetchannels -@all +ping",
+} as const;
+
+/** The ACL file (users.acl). Passwords are Redis-safe (alphanumeric, from RandomPassword). Pure, for tests. */
+export function localRedisAcl(passwords: { app: string; exporter: string; probe: string }): string {
+    return [
+        // No login without a user name: a client that does not say who it is gets NOAUTH.
+        "user default off resetpass resetkeys resetchannels -@all",
+        `user ${REDIS_USERS.app} on >${passwords.app} ${REDIS_ACL_RULES.app}`,
+        `user ${REDIS_USERS.exporter} on >${passwords.exporter} ${REDIS_ACL_RULES.exporter}`,
+        `user ${REDIS_USERS.probe} on >${passwords.probe} ${REDIS_ACL_RULES.probe}`,
+        "",
+    ].join("\n");
+}
 
 /** redis.conf of the local profile. Pure, for tests. */
 export function localRedisConf(): string {
@@ -25,7 +56,7 @@ export function localRedisConf(): string {
 
 export function createLocalRedis(
     settings: DataSettings,
-    password: pulumi.Output<string>,
+    passwords: { app: pulumi.Output<string>; exporter: pulumi.Output<string>; probe: pulumi.Output<string> },
     opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
 ): LocalStore & { secret: k8s.core.v1.Secret } {
     const name = LOCAL_STORES.redis;
@@ -36,9 +67,10 @@ export function createLocalRedis(
             metadata: { name: REDIS_SECRET, namespace: NAMESPACES.data, labels },
             type: "Opaque",
             stringData: {
-                password,
-                // The default user, with the generated password and full access; nopass is never allowed.
-                "users.acl": pulumi.interpolate`user default on >${password} ~* &* +@all\n`,
+                "probe-password": passwords.probe,
+                "users.acl": pulumi
+                    .all([passwords.app, passwords.exporter, passwords.probe])
+                    .apply(([app, exporter, probe]) => localRedisAcl({ app, exporter, probe })),
             },
         },
         opts,
@@ -49,7 +81,7 @@ export function createLocalRedis(
         opts,
     );
     // redis-cli reads the password from REDISCLI_AUTH: the probes never show it.
-    const ping = ["sh", "-c", "redis-cli -p 6379 ping | grep -q PONG"];
+    const ping = ["sh", "-c", `redis-cli --no-auth-warning --user ${REDIS_USERS.probe} -p ${DATA_PORTS.redis} ping | grep -q PONG`];
     const store = createLocalStore(
         {
             name,
@@ -60,7 +92,7 @@ export function createLocalRedis(
             container: {
                 image: image(settings.images.redis),
                 command: ["redis-server", "/etc/redis/redis.conf"],
-                env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "password" } } }],
+                env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "probe-password" } } }],
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
                 readinessProbe: { exec: { command: ping }, periodSeconds: 5 },
                 livenessProbe: { exec: { command: ping }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },

@@ -1,6 +1,8 @@
 // Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
 import { NAMESPACES, WEBSOCKET_MAX_CONNECTIONS } from "../shared/conventions";
+import { TRADES_DEFAULT_PARTITION } from "../data/schema-migration";
+import { RESTORE_DRILL } from "../data/restore-drill";
 import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
 
 export interface AlertRule {
@@ -19,6 +21,8 @@ export interface RuleGroup {
 export interface AlertOptions {
     /** Order execution latency p95 threshold, seconds (settings.observability.orderLatencyP95Seconds). */
     orderLatencyP95Seconds: number;
+    /** API request duration p95 threshold, seconds (settings.observability.apiLatencyP95Seconds). */
+    apiLatencyP95Seconds: number;
 }
 
 /** The seed's WebSocket pods hold 10K connections each; alert at 80 %. */
@@ -30,6 +34,8 @@ export const CONNTRACK_ALERT_RATIO = 0.75;
 export const FILE_DESCRIPTOR_ALERT_RATIO = 0.8;
 /** A daily backup that has not succeeded for 26 h missed a run (24 h) plus slack for a slow dump. */
 export const BACKUP_MAX_AGE_SECONDS = 26 * 3600;
+/** The partition CronJob runs daily too. */
+export const PARTITION_MAX_AGE_SECONDS = 26 * 3600;
 /** Let's Encrypt renews 30 days ahead: under 14 days left means renewal has been failing for two weeks. */
 export const CERT_EXPIRY_WARNING_DAYS = 14;
 /** API 5xx ratio above which the API is considered failing. */
@@ -37,9 +43,39 @@ export const API_ERROR_RATIO = 0.05;
 /** Streaming replication lag on the primary, bytes (100 MiB). */
 export const PG_REPLICATION_LAG_BYTES = 100 * 1024 * 1024;
 
-/** Backups run as CronJobs of the data tier, in the data namespace (dev) or the app namespace (prod). */
-const BACKUP_SELECTOR = `namespace=~"${NAMESPACES.data}|${NAMESPACES.app}",cronjob=~".*backup.*"`;
-const BACKUP_JOB_SELECTOR = `namespace=~"${NAMESPACES.data}|${NAMESPACES.app}",job_name=~".*backup.*"`;
+/** The data tier's CronJobs run in the data namespace (dev) or the app namespace (prod). */
+const DATA_NAMESPACES = `namespace=~"${NAMESPACES.data}|${NAMESPACES.app}"`;
+const BACKUP_SELECTOR = `${DATA_NAMESPACES},cronjob=~".*backup.*"`;
+/** The trades partition CronJob (schema-migration.ts). */
+export const PARTITION_CRONJOB = "trades-partitions";
+const PARTITION_SELECTOR = `${DATA_NAMESPACES},cronjob="${PARTITION_CRONJOB}"`;
+const DRILL_SELECTOR = `${DATA_NAMESPACES},cronjob="${RESTORE_DRILL}"`;
+/** The drill runs daily; 26 h without a pass means a run was missed or failed. */
+export const RESTORE_DRILL_MAX_AGE_SECONDS = 26 * 3600;
+
+/**
+ * A CronJob whose newest failed Job started after its last success (or that never succeeded): kube-state-metrics'
+ * kube_job_owner maps each Job to its CronJob. Unlike "a kept Job has failed", this clears as soon as a later
+ * run of the same CronJob succeeds, although the failed Job stays in the history (failedJobsHistoryLimit).
+ */
+export function cronJobFailedSinceLastSuccess(cronjobSelector: string): string {
+    const owner = cronjobSelector.replace(/\bcronjob(=~?)/, "owner_name$1");
+    const failedStarts =
+        `max by (namespace, owner_name) (` +
+        `(kube_job_status_start_time * on (namespace, job_name) group_left (owner_name) kube_job_owner{owner_kind="CronJob",${owner}})` +
+        ` and on (namespace, job_name) (kube_job_failed{condition="true"} == 1))`;
+    const lastSuccess = `label_replace(kube_cronjob_status_last_successful_time{${cronjobSelector}}, "owner_name", "$1", "cronjob", "(.+)")`;
+    return `${failedStarts} > on (namespace, owner_name) ${lastSuccess} or (${failedStarts} unless on (namespace, owner_name) ${lastSuccess})`;
+}
+
+/** No successful run for `seconds` (or none since the CronJob was created that long ago). */
+function cronJobNotSuccessfulFor(cronjobSelector: string, seconds: number): string {
+    return (
+        `time() - kube_cronjob_status_last_successful_time{${cronjobSelector}} > ${seconds}` +
+        ` or (time() - kube_cronjob_created{${cronjobSelector}} > ${seconds}` +
+        ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${cronjobSelector}})`
+    );
+}
 
 export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
     const j = SCRAPE_JOBS;
@@ -66,6 +102,11 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     "5m", "critical",
                     "DeepAlpha API error rate is {{ $value | humanizePercentage }}",
                     `More than ${API_ERROR_RATIO * 100} % of API requests returned 5xx over 5 minutes.`),
+                rule("DeepAlphaApiLatencyHigh",
+                    `histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{job="${j.api}"}[5m])) by (le)) > ${o.apiLatencyP95Seconds}`,
+                    "5m", "warning",
+                    "DeepAlpha API latency p95 is {{ $value | humanizeDuration }}",
+                    `p95 API request duration has been above ${o.apiLatencyP95Seconds}s for 5 minutes.`),
                 rule("DeepAlphaOrderLatencyHigh",
                     `histogram_quantile(0.95, sum(rate(order_latency_seconds_bucket[5m])) by (le)) > ${o.orderLatencyP95Seconds}`,
                     "5m", "critical",
@@ -102,16 +143,33 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     "Redis is down", "The Redis exporter cannot reach Redis (or is not running)."),
                 // kube_job_failed{condition="true"}: the Job's Failed condition (backoffLimit exhausted). Not
                 // kube_job_status_failed, which counts failed *pods*: with the backup Jobs' backoffLimit of 2 a run
-                // that succeeds on a retry would still page as failed.
-                rule("BackupJobFailed", `kube_job_failed{${BACKUP_JOB_SELECTOR},condition="true"} > 0`, "0m", "critical",
-                    "Backup job {{ $labels.namespace }}/{{ $labels.job_name }} failed", "A backup CronJob run failed; check its pod logs."),
-                rule("BackupNotSuccessfulRecently",
-                    `time() - kube_cronjob_status_last_successful_time{${BACKUP_SELECTOR}} > ${BACKUP_MAX_AGE_SECONDS}` +
-                        ` or (time() - kube_cronjob_created{${BACKUP_SELECTOR}} > ${BACKUP_MAX_AGE_SECONDS}` +
-                        ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${BACKUP_SELECTOR}})`,
-                    "0m", "critical",
+                // that succeeds on a retry would still page as failed. It clears once a later run succeeds.
+                rule("BackupJobFailed", cronJobFailedSinceLastSuccess(BACKUP_SELECTOR), "0m", "critical",
+                    "Backup CronJob {{ $labels.namespace }}/{{ $labels.owner_name }} failed",
+                    "Its newest failed run started after its last success; check the failed Job's pod logs. Clears when a later run succeeds."),
+                rule("BackupNotSuccessfulRecently", cronJobNotSuccessfulFor(BACKUP_SELECTOR, BACKUP_MAX_AGE_SECONDS), "0m", "critical",
                     "Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
                     "No successful run in 26 hours (or never since it was created 26 hours ago)."),
+                rule("RestoreDrillFailed", cronJobFailedSinceLastSuccess(DRILL_SELECTOR), "0m", "critical",
+                    "The restore drill {{ $labels.namespace }}/{{ $labels.owner_name }} failed: the newest PostgreSQL backup did not restore as written",
+                    "Its pod log says what differs (rows, newest timestamp or checksum per table) or what failed (download, pg_restore, missing manifest). Clears when a later drill passes."),
+                rule("RestoreDrillNotPassedRecently", cronJobNotSuccessfulFor(DRILL_SELECTOR, RESTORE_DRILL_MAX_AGE_SECONDS), "0m", "critical",
+                    "No restore drill has passed in {{ $labels.namespace }} for 26 hours",
+                    "The daily drill has not succeeded for 26 hours (or never since it was created): the backups are unproven."),
+                rule("TradesDefaultPartitionHasRows",
+                    `max by (namespace, datname) (pg_stat_user_tables_n_live_tup{job="${j.postgres}",relname="${TRADES_DEFAULT_PARTITION}"}) > 0`,
+                    "30m", "warning",
+                    `{{ $value }} trades wait in the ${TRADES_DEFAULT_PARTITION} partition`,
+                    `Trades dated in a month that has no partition. The ${PARTITION_CRONJOB} CronJob moves them into their month's new partition at its next run; ` +
+                        `run it now with: kubectl create job --from=cronjob/${PARTITION_CRONJOB} ${PARTITION_CRONJOB}-now`),
+                // The job also fails when fewer than two future months have a partition after its run.
+                rule("TradesPartitionJobFailed", cronJobFailedSinceLastSuccess(PARTITION_SELECTOR), "0m", "critical",
+                    "The trades partition job {{ $labels.namespace }}/{{ $labels.owner_name }} failed",
+                    "Upcoming months' partitions are not being created, or fewer than two future months have one; check the failed Job's pod logs. Clears when a later run succeeds."),
+                rule("TradesPartitionsNotMaintained", cronJobNotSuccessfulFor(PARTITION_SELECTOR, PARTITION_MAX_AGE_SECONDS), "0m", "critical",
+                    "The trades partition job {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
+                    "The daily job keeps data.partitionMonthsAhead future months pre-made; without it the future months run out " +
+                        "(and later trades go to the default partition)."),
             ],
         },
         {

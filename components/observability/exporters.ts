@@ -14,7 +14,9 @@ export interface ExporterCredentials {
     /** PostgreSQL role the exporter logs in as (the pg_monitor role is enough). */
     postgresUser: pulumi.Input<string>;
     postgresPassword: pulumi.Input<string>;
-    /** Redis AUTH password (ElastiCache auth token in prod). */
+    /** Redis user the exporter logs in as (an ACL user in dev, an ElastiCache RBAC user in prod). */
+    redisUser?: string;
+    /** That user's password. */
     redisPassword: pulumi.Input<string>;
 }
 
@@ -42,13 +44,14 @@ export function postgresExporterValues(profile: Profile, host: string, database 
     };
 }
 
-export function redisExporterValues(profile: Profile, host: string, tls = profile === "production"): Record<string, unknown> {
+export function redisExporterValues(profile: Profile, host: string, tls = profile === "production", user?: string): Record<string, unknown> {
     // ElastiCache has in-transit encryption on in prod: rediss:// (Amazon's CA is in the image's trust store).
     const scheme = tls ? "rediss" : "redis";
     return {
         fullnameOverride: EXPORTERS.redis.release,
         redisAddress: `${scheme}://${host}:${DATA_PORTS.redis}`,
-        auth: { enabled: true, secret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.redisPassword } },
+        // redisUser is a name, not a secret: the chart sets it as REDIS_USER; the password stays in the Secret.
+        auth: { enabled: true, secret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.redisPassword }, ...(user ? { redisUser: user } : {}) },
         podSecurityContext: podSecurity,
         securityContext: containerSecurity,
         resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },

@@ -142,7 +142,7 @@ export class Observability extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
                 metadata: { name: "deepalpha-alerts", namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } },
-                spec: { groups: buildAlertGroups({ orderLatencyP95Seconds: s.orderLatencyP95Seconds }) },
+                spec: { groups: buildAlertGroups({ orderLatencyP95Seconds: s.orderLatencyP95Seconds, apiLatencyP95Seconds: s.apiLatencyP95Seconds }) },
             },
             crOpts,
         );
@@ -193,7 +193,7 @@ export class Observability extends pulumi.ComponentResource {
                     ...chartSource(CHARTS.redisExporter),
                     name: EXPORTERS.redis.release,
                     namespace: MONITORING,
-                    values: args.dataEndpoints.redisHost.apply((h) => redisExporterValues(args.profile, h, args.redisTls)),
+                    values: args.dataEndpoints.redisHost.apply((h) => redisExporterValues(args.profile, h, args.redisTls, c.redisUser)),
                 },
                 { ...k8sOpts, dependsOn: [exporterSecret] },
             );
