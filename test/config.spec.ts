@@ -294,13 +294,13 @@ describe("config: data.secondRegion", () => {
         return c;
     };
     it("prod defaults to us-east-1; dev to none", () => {
-        expect(validateConfig(withProdSecrets(prodFile().config)).settings.data.secondRegion).to.equal("us-east-1");
+        expect(validateConfig(withProdSecrets(prodFile().config), { placeholders: "note" }).settings.data.secondRegion).to.equal("us-east-1");
         expect(validateConfig(asRaw(devFile().config)).settings.data.secondRegion).to.equal("");
     });
     it("is refused when it names the primary region, is not a region, or is set in the local profile", () => {
-        const same = problemsOf(() => validateConfig(withProdSecrets(withSecondRegion(prodFile(), "us-west-2"))));
+        const same = problemsOf(() => validateConfig(withProdSecrets(withSecondRegion(prodFile(), "us-west-2")), { placeholders: "note" }));
         expect(same.join("\n")).to.include('deepalpha:data.secondRegion: got "us-west-2", the same as aws:region');
-        const bad = problemsOf(() => validateConfig(withProdSecrets(withSecondRegion(prodFile(), "mars"))));
+        const bad = problemsOf(() => validateConfig(withProdSecrets(withSecondRegion(prodFile(), "mars")), { placeholders: "note" }));
         expect(bad.join("\n")).to.include("deepalpha:data.secondRegion").and.include("expected an AWS region such as us-east-1");
         const local = problemsOf(() => validateConfig(asRaw(withSecondRegion(devFile(), "us-east-1"))));
         expect(local.join("\n")).to.include("deepalpha:data.secondRegion").and.include("production only");

@@ -7,7 +7,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { DataSettings } from "../../settings/schema";
+import { serviceKeyPolicy } from "../shared/kms";
 import { lifecycleRules, tlsOnlyPolicy } from "./object-storage-s3";
+
+/** Who may use the disaster-recovery key in its region: S3 (the replica bucket) and RDS (replicated backups). */
+export const DR_KEY_SERVICES = ["s3", "rds"] as const;
 
 export interface SecondRegionArgs {
     prefix: string;
@@ -50,7 +54,17 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
     const tags = { ...a.tags, "deepalpha.io/role": "disaster-recovery" };
     const key = new aws.kms.Key(
         `${a.prefix}-dr-backups`,
-        { region, description: `DeepAlpha disaster recovery (${region}): replicated backups and RDS automated backups`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+        {
+            region,
+            description: `DeepAlpha disaster recovery (${region}): replicated backups and RDS automated backups`,
+            // Like the primary region's keys: the account administers it, only S3 and RDS of that region use it.
+            policy: pulumi
+                .all([a.accountId, aws.getPartitionOutput({}, { parent }).partition])
+                .apply(([accountId, partition]) => serviceKeyPolicy({ partition, accountId, region, services: [...DR_KEY_SERVICES] })),
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            tags,
+        },
         { parent, protect: true },
     );
     new aws.kms.Alias(`${a.prefix}-dr-backups`, { region, name: `alias/${a.prefix}-dr-backups`, targetKeyId: key.keyId }, { parent });
