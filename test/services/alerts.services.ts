@@ -108,6 +108,24 @@ const CASES: Case[] = [
     },
     { alert: "DeepAlphaWebSocketConnectionsHigh", title: "quiet at 5000", series: [['websocket_connections_current{job="deepalpha-websocket",pod="ws-0"}', "5000x10"]], evalTime: "6m", expect: [] },
     {
+        alert: "DeepAlphaWebSocketFileDescriptorsHigh", title: "fires at 90 % of the open-file limit",
+        series: [['process_open_fds{job="deepalpha-websocket",pod="ws-0"}', "58982.4x10"], ['process_max_fds{job="deepalpha-websocket",pod="ws-0"}', "65536x10"]], evalTime: "6m",
+        expect: [{ labels: warn({ job: "deepalpha-websocket", pod: "ws-0" }), annotations: { summary: "WebSocket pod ws-0 uses 90% of its open-file limit", description: "Above 80 % of the process's RLIMIT_NOFILE: new connections will fail with EMFILE. Check the limit (process_max_fds) and scale out." } }],
+    },
+    {
+        alert: "DeepAlphaWebSocketFileDescriptorsHigh", title: "quiet at 10K connections' worth of files under the 65536 limit",
+        series: [['process_open_fds{job="deepalpha-websocket",pod="ws-0"}', "10100x10"], ['process_max_fds{job="deepalpha-websocket",pod="ws-0"}', "65536x10"]], evalTime: "6m", expect: [],
+    },
+    {
+        alert: "NodeConntrackTableFilling", title: "fires at 90 % of nf_conntrack_max",
+        series: [['node_nf_conntrack_entries{job="node-exporter",instance="10.0.1.5:9100"}', "235929.6x15"], ['node_nf_conntrack_entries_limit{job="node-exporter",instance="10.0.1.5:9100"}', "262144x15"]], evalTime: "11m",
+        expect: [{ labels: warn({ job: "node-exporter", instance: "10.0.1.5:9100" }), annotations: { summary: "Conntrack table on 10.0.1.5:9100 is 90% full", description: "Above 75 % of nf_conntrack_max: when it is full the node drops new connections. Spread the WebSocket pods or use nodes with more CPUs (kube-proxy sizes the table per CPU)." } }],
+    },
+    {
+        alert: "NodeConntrackTableFilling", title: "quiet at half the table",
+        series: [['node_nf_conntrack_entries{job="node-exporter",instance="10.0.1.5:9100"}', "131072x15"], ['node_nf_conntrack_entries_limit{job="node-exporter",instance="10.0.1.5:9100"}', "262144x15"]], evalTime: "11m", expect: [],
+    },
+    {
         alert: "DeepAlphaExecutorDown", title: "fires when the executor is not scraped",
         series: [['up{job="deepalpha-executor",pod="ex-0"}', "0x10"]], evalTime: "2m",
         expect: [{ labels: crit({ job: "deepalpha-executor", pod: "ex-0" }), annotations: { summary: "Order executor is down", description: "An executor pod cannot be scraped, or none is running: orders are not being executed." } }],
