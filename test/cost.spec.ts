@@ -158,8 +158,9 @@ describe("cost: the monthly bill of the offline plan (npm run cost)", function (
         // The README's sample output is today's.
         const readme = fs.readFileSync(`${ROOT_DIR}/README.md`, "utf8");
         const usd = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-        expect(readme).to.contain(`cluster: $${usd(full.byTier.cluster)}  ...  data: $${usd(full.byTier.data)}  ...  total: $${usd(full.total)} a month`);
-        expect(readme).to.contain(`(cluster.natGateways: onePerAz -> single): -${usd(-nat.delta!)} a month`);
+        for (const l of [`cluster: $${usd(full.byTier.cluster)}\n`, `data: $${usd(full.byTier.data)}\n`, `total: $${usd(full.total)} a month\n`]) expect(readme).to.contain(l);
+        expect(readme).to.contain(`(cluster.natGateways: onePerAz -> single): -${usd(-nat.delta!)} a month, total $${usd(nat.total!)};`);
+        expect(readme).to.contain(`[cost](docs/cost.md) (prod, about $${(Math.round(full.total / 10) * 10).toLocaleString("en-US")} a month`);
         const md = renderMarkdown(full);
         expect(fs.readFileSync(COST_DOC, "utf8"), "docs/cost.md is stale: run npm run cost -- --stack prod --write-docs").to.equal(md);
     });
