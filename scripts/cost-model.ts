@@ -216,7 +216,7 @@ export function priceDocument(doc: Pick<PreviewDocument, "steps" | "config">, st
             type: s.newState.type,
             item,
             basis,
-            quantity: Math.round(quantity * 1000) / 1000,
+            quantity: Math.round(quantity * 1e6) / 1e6,
             unit: rates.rates[rateKey].unit,
             rateKey,
             rate: r,
