@@ -138,6 +138,8 @@ export const NO_CHARGE: Record<string, string> = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "bucket settings have no charge (the stored bytes are priced on the bucket)",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "bucket settings have no charge (the stored bytes are priced on the bucket)",
     "aws:s3/bucketVersioning:BucketVersioning": "bucket settings have no charge (the stored bytes are priced on the bucket)",
+    "aws:elasticache/user:User": "ElastiCache RBAC users and user groups have no charge",
+    "aws:elasticache/userGroup:UserGroup": "ElastiCache RBAC users and user groups have no charge",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "bucket settings have no charge (the stored bytes are priced on the bucket)",
     "aws:s3/bucketPolicy:BucketPolicy": "bucket settings have no charge (the stored bytes are priced on the bucket)",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "bucket settings have no charge (the stored bytes are priced on the bucket)",
@@ -336,6 +338,14 @@ export function priceDocument(doc: Pick<PreviewDocument, "steps" | "config">, st
                 add(s, "S3 Standard", `assumed ${gb} GB stored (${key})`, gb, "s3.standard", true);
                 break;
             }
+            // The second region's copies: the replica bucket and its key are priced above like the others; what
+            // moving the bytes between regions costs is usage this tool has no rate for yet.
+            case "aws:s3/bucketReplicationConfig:BucketReplicationConfig":
+                list(s, "cross-region replication: the replica bucket is priced, the transfer between regions (per GB replicated) is not in the rates file");
+                break;
+            case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+                list(s, "RDS automated backups copied to the second region: backup storage and transfer there are not in the rates file");
+                break;
             case "aws:kms/key:Key":
                 add(s, "KMS keys", "1 customer managed key", 1, "kms.key");
                 break;
