@@ -138,8 +138,11 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown): string[] {
             const allowed = Object.keys(valueAt(merged, issue.path) ?? {}).filter((x) => !unknown.has(x)).sort().join(", ");
             return issue.keys.map((k) => `${keyName([...issue.path, k])}: unknown setting (allowed here: ${allowed})`);
         }
-        case "invalid_type":
-            return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}`];
+        case "invalid_type": {
+            // YAML reads an unquoted 1.30 as the number 1.3: the version the user wrote is lost.
+            const hint = issue.expected === "string" && typeof value === "number" ? `; YAML read an unquoted number: put the value in quotes as you meant it ("1.30", not 1.30, which YAML reads as the number 1.3)` : "";
+            return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}${hint}`];
+        }
         case "too_small":
             return [`${keyName(issue.path)}: got ${show(value)}, allowed minimum is ${String(issue.minimum)}`];
         case "too_big":

@@ -96,4 +96,14 @@ describe("config at scale: linear validation, capped error lists", function () {
         fs.writeFileSync(file, "config:\n  deepalpha:profile: local\n  deepalpha:profile: production\n");
         expect(() => readStackFile(file)).to.throw(StackFileError, /dup\.yaml:3: duplicate key "config\.deepalpha:profile"/);
     });
+
+    it("an unquoted version (YAML's number 1.3 for 1.30) gets a hint to quote it (issue 15, item 8)", () => {
+        const file = path.join(dir, "version.yaml");
+        fs.writeFileSync(file, "config:\n  deepalpha:profile: local\n  deepalpha:cluster:\n    kubeContext: kind-deepalpha\n    kubernetesVersion: 1.30\n");
+        const { config: values, secureKeys } = readStackFile(file);
+        expect(() => validateConfig({ values, secretKeys: new Set(secureKeys), stack: "dev" })).to.throw(
+            ConfigError,
+            /deepalpha:cluster\.kubernetesVersion: got 1\.3, expected string; YAML read an unquoted number: put the value in quotes as you meant it \("1\.30", not 1\.30, which YAML reads as the number 1\.3\)/,
+        );
+    });
 });
