@@ -106,4 +106,17 @@ describe("config at scale: linear validation, capped error lists", function () {
             /deepalpha:cluster\.kubernetesVersion: got 1\.3, expected string; YAML read an unquoted number: put the value in quotes as you meant it \("1\.30", not 1\.30, which YAML reads as the number 1\.3\)/,
         );
     });
+
+    it("a stack file that parses but says nothing (empty, no config: block) is refused, naming the file (issue 15, item 8)", () => {
+        const file = path.join(dir, "empty.yaml");
+        for (const [text, msg] of [
+            ["", /empty\.yaml is empty: expected a "config:" mapping/],
+            ["# only a comment\n", /empty\.yaml is empty: expected a "config:" mapping/],
+            ["encryptionsalt: v1:abc\n", /empty\.yaml has no "config:" mapping \(top-level keys: encryptionsalt\)/],
+            ["config:\n", /empty\.yaml has no "config:" mapping/],
+        ] as const) {
+            fs.writeFileSync(file, text);
+            expect(() => readStackFile(file), JSON.stringify(text)).to.throw(StackFileError, msg);
+        }
+    });
 });

@@ -50,9 +50,13 @@ export function readStackFile(path: string): StackFileConfig {
         throw new StackFileError(`cannot read stack config file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
     const doc = parseYaml(text, path);
-    if (doc === null || doc === undefined) return { config: {}, secureKeys: [] };
+    // A file that parses but says nothing would plan the defaults of the local profile under any stack name.
+    if (doc === null || doc === undefined) throw new StackFileError(`${path} is empty: expected a "config:" mapping with the stack's settings (at least deepalpha:profile)`);
     if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${path}: expected a mapping with a "config:" key`);
-    const raw = (doc as Record<string, unknown>).config ?? {};
+    if (!("config" in doc) || (doc as Record<string, unknown>).config === null) {
+        throw new StackFileError(`${path} has no "config:" mapping (top-level keys: ${Object.keys(doc).join(", ") || "none"}): the stack's settings go under config:`);
+    }
+    const raw = (doc as Record<string, unknown>).config;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new StackFileError(`${path}: "config:" must be a mapping of key: value`);
     const config: Record<string, string> = {};
     const secureKeys: string[] = [];
