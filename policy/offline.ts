@@ -68,6 +68,21 @@ export interface EvaluationResult {
     exemptions: FoundExemption[];
     /** Where the enforcement levels came from. */
     configSource: string;
+    /** Stack policies not run (EvaluateOptions.skipStackPolicies). */
+    skippedStackPolicies?: string[];
+    /** Set when the document lacks its unchanged resources: the stack-level rules were not run. */
+    incomplete?: IncompletePreview;
+}
+
+/** A `pulumi preview --json` run without `--show-sames`: the engine left out the unchanged resources. */
+export interface IncompletePreview {
+    /** changeSummary.same: resources the engine found unchanged. */
+    same: number;
+    /** Steps with op "same" in the document (the stack's own step is always there). */
+    sameSteps: number;
+    /** Stack-level policies not run, since they judge the whole stack and most of it is missing. */
+    skippedStackPolicies: string[];
+    message: string;
 }
 
 export class PolicyConfigError extends Error {}
@@ -281,6 +296,8 @@ export interface EvaluateOptions {
     configSource?: string;
     policies?: Policies;
     stackTags?: ReadonlyMap<string, string>;
+    /** Do not run stack policies (the resources are not the whole stack); the result names them. */
+    skipStackPolicies?: boolean;
 }
 
 /** Run every resource and stack policy over the resources, as `pulumi preview --policy-pack` would. */
@@ -291,6 +308,7 @@ export async function evaluate(resources: OfflineResource[], options: EvaluateOp
     const stackTags = options.stackTags ?? new Map<string, string>();
     const packRef = `'${PACK_NAME}@v${PACK_VERSION}'`;
     const violations: PolicyViolation[] = [];
+    const skipped: string[] = [];
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     const plain = resources.map((r) => ({ r, props: deserialize(r.inputs) as Record<string, unknown> }));
     const byUrn = new Map(plain.map((x) => [x.r.urn, x]));
@@ -347,7 +365,8 @@ export async function evaluate(resources: OfflineResource[], options: EvaluateOp
                 }
             }
         }
-        if (isStackPolicy(p)) {
+        if (isStackPolicy(p) && options.skipStackPolicies) skipped.push(p.name);
+        else if (isStackPolicy(p)) {
             const fastType = pulumiTypeOf(p.validateStack);
             if (fastType && !resources.some((r) => r.type === fastType)) continue;
             const policyResources = new Map<string, PolicyResource>();
@@ -393,7 +412,7 @@ export async function evaluate(resources: OfflineResource[], options: EvaluateOp
         plain.map((x) => ({ urn: x.r.urn, props: x.props })),
         new Set(policies.map((p) => p.name)),
     );
-    return { violations, exemptions, configSource };
+    return { violations, exemptions, configSource, ...(options.skipStackPolicies ? { skippedStackPolicies: skipped } : {}) };
 }
 
 /** The policy config a stack uses: dev and prod by name, any other stack by its profile. */
@@ -402,11 +421,43 @@ export function configStackFor(stack: string, profile?: string): "dev" | "prod" 
     return profile === "production" ? "prod" : "dev";
 }
 
-/** Evaluate a preview document with the stack's policy config file. */
+/**
+ * Whether a preview document lacks its unchanged resources. `pulumi preview --json` lists a step for an
+ * unchanged resource only with `--show-sames` (pkg/backend/display/json.go: shouldShow, the root stack
+ * excepted), while its changeSummary still counts them under `same`: more `same` in the summary than
+ * `same` steps in the document means the document is not the whole stack.
+ */
+export function missingSames(doc: unknown): { same: number; sameSteps: number } | undefined {
+    const same = (doc as { changeSummary?: { same?: unknown } } | null)?.changeSummary?.same;
+    const steps = (doc as { steps?: unknown } | null)?.steps;
+    if (typeof same !== "number" || !Array.isArray(steps)) return undefined;
+    const sameSteps = steps.filter((s) => (s as { op?: unknown } | null)?.op === "same").length;
+    return same > sameSteps ? { same, sameSteps } : undefined;
+}
+
+/**
+ * Evaluate a preview document with the stack's policy config file. A document without its unchanged
+ * resources (see missingSames) gets the resource policies only: a stack policy (bucket companions,
+ * default-deny per namespace, PDB per workload, ...) would report the missing resources as violations.
+ */
 export async function evaluatePreview(doc: unknown, configStack: "dev" | "prod", source = "document"): Promise<EvaluationResult> {
     const resources = resourcesFromPreview(doc, source);
     const file = policyConfigFile(configStack);
-    return evaluate(resources, { config: loadPolicyConfig(file), configSource: path.relative(process.cwd(), file) || file });
+    const missing = missingSames(doc);
+    const result = await evaluate(resources, { config: loadPolicyConfig(file), configSource: path.relative(process.cwd(), file) || file, skipStackPolicies: !!missing });
+    if (!missing) return result;
+    const skipped = result.skippedStackPolicies ?? [];
+    return {
+        ...result,
+        incomplete: {
+            ...missing,
+            skippedStackPolicies: skipped,
+            message:
+                `${source} lacks the unchanged resources (changeSummary.same is ${missing.same}, the document has ${missing.sameSteps} "same" step${missing.sameSteps === 1 ? "" : "s"}): ` +
+                `the stack-level policies were not run (${skipped.join(", ")}); rerun the preview with --show-sames ` +
+                "(pulumi preview --json --show-sames) to check them",
+        },
+    };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -418,6 +469,7 @@ export function renderViolations(r: EvaluationResult): string {
     const mandatory = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = r.violations.length - mandatory;
     const lines = [`Policy pack ${PACK_NAME}@v${PACK_VERSION} (${r.configSource}): ${mandatory} mandatory, ${advisory} advisory violation${r.violations.length === 1 ? "" : "s"}`];
+    if (r.incomplete) lines.push(`  NOT CHECKED: ${r.incomplete.message}`);
     const sorted = [...r.violations].sort((a, b) => (a.enforcementLevel === b.enforcementLevel ? a.policyName.localeCompare(b.policyName) || a.urn.localeCompare(b.urn) : a.enforcementLevel === "mandatory" ? -1 : 1));
     for (const v of sorted) {
         lines.push(`  [${v.enforcementLevel}] ${v.policyName}  ${v.urn}`);

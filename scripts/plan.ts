@@ -1,18 +1,33 @@
 // `npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict] [--timeline]`
 // Offline preview: runs index.ts under the mock harness with the stack's configuration and prints what
 // `pulumi up` would create. No cloud account, no Pulumi CLI. Exit 1 on bad configuration, with the key
-// and no stack trace. The policy pack (policy/) runs over everything the program registers: violations
+// and no stack trace; exit 2 on a usage error (scripts/cli.ts: the conventions of the Pulumi CLI). The policy pack (policy/) runs over everything the program registers: violations
 // are printed (text) or listed as `policyViolations` (--json), and a mandatory one exits 1.
+import * as fs from "fs";
 import * as path from "path";
+import { EXIT_FAILURE, EXIT_USAGE, HelpRequested, UsageError, exitWith, parse, resolveUserPath } from "./cli";
 import { REQUIRED_SECRETS, SECRET_KEYS, type Profile } from "../settings/schema";
 import { ConfigError, NAMESPACE, validateConfig } from "../settings/validate";
 import { OFFLINE_SECRET_PLACEHOLDER, StackFileError, readStackFile } from "../test/harness/stack-file";
 
-const USAGE = "usage: npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict] [--timeline]";
+export const USAGE = `usage: npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict] [--timeline]
+
+Offline preview of the stack: what \`pulumi up\` would create, with the policy pack's verdict. No cloud
+account and no Pulumi CLI needed.
+
+  -s, --stack NAME        the stack: its configuration is Pulumi.NAME.yaml (required)
+      --config-file PATH  read the configuration from PATH instead (relative to where you ran npm)
+      --json              print one JSON document shaped like \`pulumi preview --json\`
+      --strict            refuse missing secrets and template placeholders, as \`pulumi up\` would
+      --timeline          print the estimated from-scratch deploy time and its critical chain
+  -h, --help              print this help
+
+Exit status: 0 planned, 1 bad configuration or a mandatory policy violation, 2 a usage error.`;
 
 export interface PlanArgs {
     stack: string;
     json: boolean;
+    /** Absolute (resolved from INIT_CWD, the directory npm was run in). */
     configFile?: string;
     /** Do not fill missing required secrets with placeholders: fail as `pulumi up` would. */
     strict: boolean;
@@ -20,25 +35,43 @@ export interface PlanArgs {
     timeline?: boolean;
 }
 
-export class UsageError extends Error {}
+const ROOT = path.resolve(__dirname, "..");
 
-export function parseArgs(argv: string[]): PlanArgs {
-    const out: PlanArgs = { stack: "", json: false, strict: false, timeline: false };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json") out.json = true;
-        else if (a === "--strict") out.strict = true;
-        else if (a === "--timeline") out.timeline = true;
-        else if (a === "--stack" || a === "--config-file") {
-            const v = argv[++i];
-            if (!v || v.startsWith("--")) throw new UsageError(`${a} needs a value\n${USAGE}`);
-            if (a === "--stack") out.stack = v;
-            else out.configFile = v;
-        } else throw new UsageError(`unknown argument ${JSON.stringify(a)}\n${USAGE}`);
+/** The stacks with a Pulumi.<stack>.yaml next to Pulumi.yaml. */
+export function knownStacks(root = ROOT): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, root = ROOT): PlanArgs {
+    const { options, positionals } = parse(argv, [
+        { name: "stack", short: "s", value: true },
+        { name: "config-file", value: true },
+        { name: "json", value: false },
+        { name: "strict", value: false },
+        { name: "timeline", value: false },
+    ]);
+    if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const stack = options.get("stack") as string | undefined;
+    if (!stack) throw new UsageError("--stack is required");
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)}: expected a stack name such as dev or prod`);
+    const configFile = options.get("config-file") as string | undefined;
+    if (configFile === undefined) {
+        const known = knownStacks(root);
+        if (!known.includes(stack)) {
+            throw new UsageError(`--stack ${JSON.stringify(stack)}: no Pulumi.${stack}.yaml, so no such stack (known stacks: ${known.join(", ") || "none"}); give its configuration with --config-file PATH`);
+        }
     }
-    if (!out.stack) throw new UsageError(`--stack is required\n${USAGE}`);
-    if (!/^[A-Za-z0-9_.-]+$/.test(out.stack)) throw new UsageError(`--stack ${JSON.stringify(out.stack)}: expected a stack name such as dev or prod`);
-    return out;
+    return {
+        stack,
+        json: options.has("json"),
+        strict: options.has("strict"),
+        timeline: options.has("timeline"),
+        ...(configFile !== undefined ? { configFile: resolveUserPath(configFile, env) } : {}),
+    };
 }
 
 export interface PreparedConfig {
@@ -48,7 +81,7 @@ export interface PreparedConfig {
 }
 
 /** Load and validate the stack's configuration before any Pulumi code is loaded. */
-export function prepareConfig(args: PlanArgs, root = path.resolve(__dirname, "..")): PreparedConfig {
+export function prepareConfig(args: PlanArgs, root = ROOT): PreparedConfig {
     const file = args.configFile ? path.resolve(args.configFile) : path.join(root, `Pulumi.${args.stack}.yaml`);
     const { config, secureKeys } = readStackFile(file);
     const notes: string[] = [];
@@ -87,11 +120,23 @@ async function main(): Promise<number> {
     let prepared: PreparedConfig;
     try {
         args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        if (e instanceof HelpRequested) {
+            process.stdout.write(`${USAGE}\n`);
+            return 0;
+        }
+        if (e instanceof UsageError) {
+            process.stderr.write(`error: ${e.message}\n${USAGE.split("\n")[0]}\nRun with --help for the options.\n`);
+            return EXIT_USAGE;
+        }
+        throw e;
+    }
+    try {
         prepared = prepareConfig(args);
     } catch (e) {
-        if (e instanceof UsageError || e instanceof StackFileError || e instanceof ConfigError) {
+        if (e instanceof StackFileError || e instanceof ConfigError) {
             process.stderr.write(`error: ${e.message}\n`);
-            return 1;
+            return EXIT_FAILURE;
         }
         throw e;
     }
@@ -125,9 +170,8 @@ async function main(): Promise<number> {
 
 if (require.main === module) {
     main().then(
-        // Exit only once stdout has drained: process.exit() right after a large write to a pipe cuts the
-        // document off at the pipe's buffer size (64 KiB).
-        (code) => process.stdout.write("", () => process.exit(code)),
+        // Exit only once stdout has drained (a large document to a pipe would be cut off).
+        exitWith,
         (e: unknown) => {
             // A RunError is the program refusing its configuration: print the message alone.
             const msg = e instanceof Error ? (e.name === "RunError" || e.constructor.name === "RunError" ? e.message : e.stack ?? e.message) : String(e);

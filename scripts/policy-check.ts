@@ -4,37 +4,48 @@
 // Enforcement levels and config come from policy/config.<stack>.json, the file a real preview takes
 // with --policy-pack-config; without --stack the stack is read from the document's URNs.
 // Exit codes as the plan's: 0 clean (advisory findings allowed), 1 a mandatory violation or an
-// unusable input (unreadable file, not JSON, not a preview document), with the reason on stderr.
+// unusable input (unreadable file, not JSON, not a preview document), with the reason on stderr, 2 a
+// usage error (scripts/cli.ts). A real preview without --show-sames lacks the unchanged resources: the
+// stack-level policies are then not run, and a warning says to rerun with --show-sames.
 import * as fs from "fs";
 import * as path from "path";
+import { EXIT_FAILURE, EXIT_USAGE, HelpRequested, UsageError, exitWith, parse, resolveUserPath } from "./cli";
 
-const USAGE = "usage: npm run --silent policy:check -- FILE [--stack dev|prod] [--json]";
+export const USAGE = `usage: npm run --silent policy:check -- FILE [--stack dev|prod] [--json]
 
-export class UsageError extends Error {}
+Runs the policy pack over FILE, a document shaped like \`pulumi preview --json\` (a real preview, run with
+--show-sames so that it lists the unchanged resources too, or the offline plan's --json output).
+FILE is relative to the directory you ran npm in.
+
+  -s, --stack dev|prod  the policy config: policy/config.<stack>.json (default: the stack in FILE's URNs)
+      --json            print the verdict as JSON
+  -h, --help            print this help
+
+Exit status: 0 no mandatory violation, 1 a mandatory violation or an unusable FILE, 2 a usage error.`;
+
+const STACKS = ["dev", "prod"] as const;
 
 export interface CheckArgs {
+    /** Absolute: resolved from INIT_CWD, the directory npm was run in. */
     file: string;
+    /** As the user typed it, for messages. */
+    fileArg: string;
     stack?: "dev" | "prod";
     json: boolean;
 }
 
-export function parseArgs(argv: string[]): CheckArgs {
-    let file: string | undefined;
-    let stack: string | undefined;
-    let json = false;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json") json = true;
-        else if (a === "--stack") {
-            stack = argv[++i];
-            if (!stack || stack.startsWith("--")) throw new UsageError(`--stack needs a value\n${USAGE}`);
-        } else if (a.startsWith("--")) throw new UsageError(`unknown option ${JSON.stringify(a)}\n${USAGE}`);
-        else if (file) throw new UsageError(`one FILE only, got ${JSON.stringify(file)} and ${JSON.stringify(a)}\n${USAGE}`);
-        else file = a;
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CheckArgs {
+    const { options, positionals } = parse(argv, [
+        { name: "stack", short: "s", value: true },
+        { name: "json", value: false },
+    ]);
+    if (positionals.length === 0) throw new UsageError("FILE is required");
+    if (positionals.length > 1) throw new UsageError(`one FILE only, got ${positionals.map((p) => JSON.stringify(p)).join(" and ")}`);
+    const stack = options.get("stack") as string | undefined;
+    if (stack !== undefined && !(STACKS as readonly string[]).includes(stack)) {
+        throw new UsageError(`--stack ${JSON.stringify(stack)}: no policy config for it (known stacks: ${STACKS.join(", ")}, the files policy/config.dev.json and policy/config.prod.json)`);
     }
-    if (!file) throw new UsageError(`FILE is required\n${USAGE}`);
-    if (stack !== undefined && stack !== "dev" && stack !== "prod") throw new UsageError(`--stack ${JSON.stringify(stack)}: expected dev or prod (the policy config files policy/config.dev.json and policy/config.prod.json)\n${USAGE}`);
-    return { file, stack: stack as CheckArgs["stack"], json };
+    return { file: resolveUserPath(positionals[0], env), fileArg: positionals[0], stack: stack as CheckArgs["stack"], json: options.has("json") };
 }
 
 /** The stack named by the document's URNs (urn:pulumi:<stack>::...). */
@@ -51,18 +62,18 @@ export function stackOfDocument(doc: unknown): string | undefined {
 
 class InputError extends Error {}
 
-function readDocument(file: string): unknown {
+function readDocument(file: string, shown = file): unknown {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+        throw new InputError(`cannot read ${shown}${shown === file ? "" : ` (${file})`}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
     }
-    if (text.trim() === "") throw new InputError(`${file} is empty: expected the JSON document \`pulumi preview --json\` prints`);
+    if (text.trim() === "") throw new InputError(`${shown} is empty: expected the JSON document \`pulumi preview --json\` prints`);
     try {
         return JSON.parse(text);
     } catch (e) {
-        throw new InputError(`${file} is not JSON (${(e as Error).message}): expected the document \`pulumi preview --json\` prints`);
+        throw new InputError(`${shown} is not JSON (${(e as Error).message}): expected the document \`pulumi preview --json\` prints`);
     }
 }
 
@@ -71,11 +82,23 @@ async function main(): Promise<number> {
     let doc: unknown;
     try {
         args = parseArgs(process.argv.slice(2));
-        doc = readDocument(args.file);
     } catch (e) {
-        if (e instanceof UsageError || e instanceof InputError) {
+        if (e instanceof HelpRequested) {
+            process.stdout.write(`${USAGE}\n`);
+            return 0;
+        }
+        if (e instanceof UsageError) {
+            process.stderr.write(`error: ${e.message}\n${USAGE.split("\n")[0]}\nRun with --help for the options.\n`);
+            return EXIT_USAGE;
+        }
+        throw e;
+    }
+    try {
+        doc = readDocument(args.file, args.fileArg);
+    } catch (e) {
+        if (e instanceof InputError) {
             process.stderr.write(`error: ${e.message}\n`);
-            return 1;
+            return EXIT_FAILURE;
         }
         throw e;
     }
@@ -93,24 +116,25 @@ async function main(): Promise<number> {
     } catch (e) {
         if (e instanceof offline.PreviewFormatError || e instanceof offline.PolicyConfigError) {
             process.stderr.write(`error: ${e.message}\n`);
-            return 1;
+            return EXIT_FAILURE;
         }
         throw e;
     }
+    if (result.incomplete) notes.unshift(`warning: ${result.incomplete.message}`);
     if (args.json) {
-        process.stdout.write(JSON.stringify({ file: args.file, stack, config: result.configSource, policyViolations: result.violations, exemptions: result.exemptions }, null, 2) + "\n");
+        const incomplete = result.incomplete ? { incompletePreview: result.incomplete } : {};
+        process.stdout.write(JSON.stringify({ file: args.fileArg, stack, config: result.configSource, policyViolations: result.violations, exemptions: result.exemptions, ...incomplete }, null, 2) + "\n");
     } else {
         process.stdout.write(offline.renderViolations(result) + "\n");
     }
-    for (const n of notes) process.stderr.write(`note: ${n}\n`);
-    return offline.hasMandatory(result) ? 1 : 0;
+    for (const n of notes) process.stderr.write(n.startsWith("warning: ") ? `${n}\n` : `note: ${n}\n`);
+    return offline.hasMandatory(result) ? EXIT_FAILURE : 0;
 }
 
 if (require.main === module) {
     main().then(
-        // Exit only once stdout has drained: process.exit() right after a large write to a pipe cuts the
-        // document off at the pipe's buffer size (64 KiB).
-        (code) => process.stdout.write("", () => process.exit(code)),
+        // Exit only once stdout has drained (a large document to a pipe would be cut off).
+        exitWith,
         (e: unknown) => {
             process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
             process.exit(1);

@@ -16,9 +16,15 @@ import {
 
 export const NAMESPACE = "deepalpha";
 
+/** The most problems a ConfigError message lists; the rest are counted ("... and N more"). */
+export const MAX_LISTED_PROBLEMS = 20;
+
 export class ConfigError extends Error {
+    /** Every problem found (the message lists the first MAX_LISTED_PROBLEMS). */
     constructor(readonly problems: string[]) {
-        super(`invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
+        const more = problems.length - listed.length;
+        super(`invalid stack configuration:\n${listed.join("\n")}${more > 0 ? `\n  ... and ${more} more problem${more === 1 ? "" : "s"}` : ""}`);
         this.name = "ConfigError";
     }
 }
@@ -126,13 +132,17 @@ function keyName(path: readonly PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue, merged: unknown): string[] {
     const value = valueAt(merged, issue.path);
     switch (issue.code) {
-        case "unrecognized_keys":
-            return issue.keys.map((k) => {
-                const allowed = Object.keys(valueAt(merged, issue.path) ?? {}).filter((x) => !issue.keys.includes(x));
-                return `${keyName([...issue.path, k])}: unknown setting (allowed here: ${allowed.sort().join(", ")})`;
-            });
-        case "invalid_type":
-            return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}`];
+        case "unrecognized_keys": {
+            // Computed once per mapping: per key it was quadratic in the unknown keys (20,000 took minutes).
+            const unknown = new Set(issue.keys);
+            const allowed = Object.keys(valueAt(merged, issue.path) ?? {}).filter((x) => !unknown.has(x)).sort().join(", ");
+            return issue.keys.map((k) => `${keyName([...issue.path, k])}: unknown setting (allowed here: ${allowed})`);
+        }
+        case "invalid_type": {
+            // YAML reads an unquoted 1.30 as the number 1.3: the version the user wrote is lost.
+            const hint = issue.expected === "string" && typeof value === "number" ? `; YAML read an unquoted number: put the value in quotes as you meant it ("1.30", not 1.30, which YAML reads as the number 1.3)` : "";
+            return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}${hint}`];
+        }
         case "too_small":
             return [`${keyName(issue.path)}: got ${show(value)}, allowed minimum is ${String(issue.minimum)}`];
         case "too_big":
@@ -311,7 +321,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
 
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, merged));
+        for (const issue of parsed.error.issues) for (const p of describeIssue(issue, merged)) problems.push(p);
         throw new ConfigError(problems);
     }
     problems.push(...crossChecks(parsed.data));

@@ -264,7 +264,6 @@ describe("config: the offline plan refuses bad config with exit 1, the key and n
         { what: "malformed CIDR", args: () => ["--stack", "prod", "--config-file", write("cidr", { ...prod, "deepalpha:cluster": { publicEndpointCidrs: ["198.51.100.0/24", "not-a-cidr"] } })], message: /deepalpha:cluster\.publicEndpointCidrs\[1\]: got "not-a-cidr", expected an IPv4 CIDR block/ },
         { what: "malformed region", args: () => ["--stack", "prod", "--config-file", write("region", { ...prod, "aws:region": "oregon" })], message: /aws:region: got "oregon", expected an AWS region such as us-west-2/ },
         { what: "missing config file", args: () => ["--stack", "prod", "--config-file", path.join(tmp, "nope.yaml")], message: /cannot read stack config file .*nope\.yaml: ENOENT/ },
-        { what: "unknown argument", args: () => ["--stack", "prod", "--jsno"], message: /unknown argument "--jsno"\nusage: npm run plan/ },
     ];
     // Spawned together when mocha loads this file, so the child processes run beside the in-process specs;
     // each test waits for its own result.

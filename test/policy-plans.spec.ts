@@ -2,8 +2,12 @@
 // `pulumi preview --policy-pack policy --policy-pack-config policy/config.<stack>.json` would enforce),
 // every exemption in use must be one the pack honours, and `npm run plan` must report and enforce it.
 import { expect } from "chai";
-import { npmPlan } from "./harness/cli";
-import { EvaluationResult, evaluatePreview, type PolicyViolation } from "../policy/offline";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { npmPlan, runScript } from "./harness/cli";
+import { EvaluationResult, evaluate, evaluatePreview, loadPolicyConfig, missingSames, policyConfigFile, resourcesFromPreview, type PolicyViolation } from "../policy/offline";
+import { policies } from "../policy/policies";
 import { type PreviewDocument, toPreview } from "./harness/preview";
 import { planStack, ROOT_DIR } from "./harness/stacks";
 import { evaluatePlanPolicies, prepareConfig } from "../scripts/plan";
@@ -90,5 +94,72 @@ describe("policy pack over the full plans", function () {
         const mandatory = expected.filter((v) => v.enforcementLevel === "mandatory");
         expect(prod.code, prod.stderr).to.equal(mandatory.length ? 1 : 0);
         if (mandatory.length) expect(prod.stderr).to.match(/error: \d+ mandatory policy violations? \(policy\/config\.prod\.json\)/);
+    });
+});
+
+// `pulumi preview --json` lists an unchanged resource only with --show-sames (the stack's own step
+// excepted), while changeSummary.same still counts it. The prod plan, turned into the preview of a
+// deployed stack where three resources change, is the case a reviewer hits on a real pull request.
+describe("policy:check on a real preview without --show-sames", function () {
+    this.timeout(120000);
+    const CHANGED = ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Namespace", "aws:s3/bucket:Bucket"];
+    const stackPolicies = policies.filter((p) => typeof (p as { validateStack?: unknown }).validateStack === "function").map((p) => p.name).sort();
+    const previews = async () => {
+        const { doc } = await planned("prod");
+        const changed = new Set(CHANGED.map((t) => doc.steps.find((s) => s.newState?.type === t)?.urn));
+        for (const t of CHANGED) expect([...changed].some((u) => u?.includes(t)), `the prod plan has a ${t}`).to.equal(true);
+        const steps = doc.steps.map((s) => ({ ...s, op: changed.has(s.urn) ? "update" : "same" }));
+        const summary = { same: steps.length - changed.size, update: changed.size };
+        const withSames = { steps, changeSummary: summary };
+        const withoutSames = { steps: steps.filter((s) => s.op !== "same" || s.newState?.type === "pulumi:pulumi:Stack"), changeSummary: summary };
+        return { withSames, withoutSames };
+    };
+
+    it("the stack-level rules cry wolf on such a document when run anyway (the failure this guards against)", async () => {
+        const { withoutSames } = await previews();
+        const naive = await evaluate(resourcesFromPreview(withoutSames), { config: loadPolicyConfig(policyConfigFile("prod")) });
+        const wolf = new Set(naive.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName));
+        for (const p of ["prod-pod-disruption-budget", "namespace-default-deny", "s3-bucket-encryption", "s3-bucket-versioning", "s3-bucket-public-access-block"]) expect(wolf.has(p), p).to.equal(true);
+    });
+
+    it("is detected from changeSummary.same: the stack-level rules are skipped, named, and the message says to rerun with --show-sames", async () => {
+        const { withSames, withoutSames } = await previews();
+        expect(missingSames(withSames)).to.equal(undefined);
+        expect(missingSames(withoutSames)).to.deep.equal({ same: withSames.changeSummary.same, sameSteps: 1 });
+        const full = await evaluatePreview(withSames, "prod", "preview.json");
+        expect(full.incomplete).to.equal(undefined);
+        expect(full.violations.filter((v) => v.enforcementLevel === "mandatory")).to.deep.equal([]);
+        const partial = await evaluatePreview(withoutSames, "prod", "preview.json");
+        expect(partial.violations.filter((v) => v.enforcementLevel === "mandatory")).to.deep.equal([]);
+        expect(partial.incomplete!.skippedStackPolicies.sort()).to.deep.equal(stackPolicies);
+        expect(partial.incomplete!.message).to.match(/preview\.json lacks the unchanged resources \(changeSummary\.same is \d+, the document has 1 "same" step\).*rerun the preview with --show-sames/);
+        // Resource rules still run on what the document has: a broken changed resource is still caught.
+        const broken = structuredClone(withoutSames);
+        const ns = broken.steps.find((s) => s.newState?.type === "kubernetes:core/v1:Namespace")!;
+        (ns.newState!.inputs as { metadata: { labels?: Record<string, string> } }).metadata.labels = {};
+        const caught = await evaluatePreview(broken, "prod", "preview.json");
+        expect(caught.violations.map((v) => v.policyName)).to.include("namespace-psa-enforce");
+    });
+
+    it("npm run policy:check: exit 0 with a warning on stderr and incompletePreview in --json; clean with --show-sames", async () => {
+        const { withSames, withoutSames } = await previews();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-sames-"));
+        try {
+            fs.writeFileSync(path.join(dir, "without.json"), JSON.stringify(withoutSames));
+            fs.writeFileSync(path.join(dir, "with.json"), JSON.stringify(withSames));
+            const text = await runScript("policy-check.ts", [path.join(dir, "without.json"), "--stack", "prod"]);
+            expect(text.code, text.stderr).to.equal(0);
+            expect(text.stderr).to.match(/^warning: without\.json lacks the unchanged resources .*pulumi preview --json --show-sames/m);
+            expect(text.stdout).to.match(/NOT CHECKED: without\.json lacks the unchanged resources/);
+            const json = await runScript("policy-check.ts", [path.join(dir, "without.json"), "--stack", "prod", "--json"]);
+            const out = JSON.parse(json.stdout) as { incompletePreview?: { skippedStackPolicies: string[] }; policyViolations: PolicyViolation[] };
+            expect(out.incompletePreview!.skippedStackPolicies.sort()).to.deep.equal(stackPolicies);
+            const clean = await runScript("policy-check.ts", [path.join(dir, "with.json"), "--stack", "prod", "--json"]);
+            expect(clean.code, clean.stderr).to.equal(0);
+            expect(clean.stderr).not.to.match(/warning/);
+            expect(JSON.parse(clean.stdout)).not.to.have.property("incompletePreview");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -14,6 +14,34 @@ export interface StackFileConfig {
 
 export class StackFileError extends Error {}
 
+/**
+ * YAML.parse, in linear time. The yaml package checks each mapping key against every key before it
+ * (compose/util-map-includes.js), quadratic in the keys of one mapping: 20,000 keys took 15 s. Parsed with
+ * that check off, the duplicates are found here with one Set per mapping, and named with their line.
+ */
+export function parseYaml(text: string, path: string): unknown {
+    const lines = new YAML.LineCounter();
+    const doc = YAML.parseDocument(text, { uniqueKeys: false, lineCounter: lines });
+    if (doc.errors.length) throw new StackFileError(`${path} is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+    const walk = (node: unknown, at: string): void => {
+        if (YAML.isMap(node)) {
+            const seen = new Set<unknown>();
+            for (const pair of node.items) {
+                const key = YAML.isScalar(pair.key) ? pair.key.value : pair.key;
+                const name = at ? `${at}.${String(key)}` : String(key);
+                if (seen.has(key)) {
+                    const line = YAML.isNode(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : undefined;
+                    throw new StackFileError(`${path}${line ? `:${line}` : ""}: duplicate key ${JSON.stringify(name)}: a key may appear once in a mapping`);
+                }
+                seen.add(key);
+                walk(pair.value, name);
+            }
+        } else if (YAML.isSeq(node)) node.items.forEach((item, i) => walk(item, `${at}[${i}]`));
+    };
+    walk(doc.contents, "");
+    return doc.toJS();
+}
+
 export function readStackFile(path: string): StackFileConfig {
     let text: string;
     try {
@@ -21,15 +49,14 @@ export function readStackFile(path: string): StackFileConfig {
     } catch (e) {
         throw new StackFileError(`cannot read stack config file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
-    let doc: unknown;
-    try {
-        doc = YAML.parse(text);
-    } catch (e) {
-        throw new StackFileError(`${path} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-    }
-    if (doc === null || doc === undefined) return { config: {}, secureKeys: [] };
+    const doc = parseYaml(text, path);
+    // A file that parses but says nothing would plan the defaults of the local profile under any stack name.
+    if (doc === null || doc === undefined) throw new StackFileError(`${path} is empty: expected a "config:" mapping with the stack's settings (at least deepalpha:profile)`);
     if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${path}: expected a mapping with a "config:" key`);
-    const raw = (doc as Record<string, unknown>).config ?? {};
+    if (!("config" in doc) || (doc as Record<string, unknown>).config === null) {
+        throw new StackFileError(`${path} has no "config:" mapping (top-level keys: ${Object.keys(doc).join(", ") || "none"}): the stack's settings go under config:`);
+    }
+    const raw = (doc as Record<string, unknown>).config;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new StackFileError(`${path}: "config:" must be a mapping of key: value`);
     const config: Record<string, string> = {};
     const secureKeys: string[] = [];
