@@ -12,7 +12,8 @@ import * as path from "path";
 import { ConfigError, NAMESPACE } from "../settings/validate";
 import { StackFileError } from "../test/harness/stack-file";
 import { type Assumptions, CostError, type CostReport, type RatesFile, TIERS, type Tier, loadAssumptions, loadRates, overrideAssumptions, priceDocument, regionOf } from "./cost-model";
-import { UsageError, prepareConfig } from "./plan";
+import { UsageError } from "./cli";
+import { prepareConfig } from "./plan";
 
 const USAGE = "usage: npm run cost -- --stack <dev|prod> [--config-file PATH] [--json] [--assume key=value ...] [--no-what-ifs] [--write-docs]\n       npm run cost -- --diff BASE.json HEAD.json";
 const ROOT = path.resolve(__dirname, "..");
