@@ -84,3 +84,23 @@ export function resolveUserPath(p: string, env: NodeJS.ProcessEnv = process.env)
 export function exitWith(code: number): void {
     process.stdout.write("", () => process.exit(code));
 }
+
+/**
+ * Runs a command's argument parser: `--help` prints the usage on stdout (exit 0); a usage error prints the
+ * message, the usage line and a pointer to --help on stderr (exit 2). Anything else is the command's to handle.
+ */
+export function parseCommandLine<T>(parseArgs: () => T, usage: string): { args: T } | { exit: number } {
+    try {
+        return { args: parseArgs() };
+    } catch (e) {
+        if (e instanceof HelpRequested) {
+            process.stdout.write(`${usage}\n`);
+            return { exit: EXIT_OK };
+        }
+        if (e instanceof UsageError) {
+            process.stderr.write(`error: ${e.message}\n${usage.split("\n")[0]}\nRun with --help for the options.\n`);
+            return { exit: EXIT_USAGE };
+        }
+        throw e;
+    }
+}

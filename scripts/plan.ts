@@ -5,7 +5,7 @@
 // are printed (text) or listed as `policyViolations` (--json), and a mandatory one exits 1.
 import * as fs from "fs";
 import * as path from "path";
-import { EXIT_FAILURE, EXIT_USAGE, HelpRequested, UsageError, exitWith, parse, resolveUserPath } from "./cli";
+import { EXIT_FAILURE, UsageError, exitWith, parse, parseCommandLine, resolveUserPath } from "./cli";
 import { REQUIRED_SECRETS, SECRET_KEYS, type Profile } from "../settings/schema";
 import { ConfigError, NAMESPACE, validateConfig } from "../settings/validate";
 import { OFFLINE_SECRET_PLACEHOLDER, StackFileError, readStackFile } from "../test/harness/stack-file";
@@ -118,19 +118,9 @@ export async function evaluatePlanPolicies(doc: unknown, stack: string, profile:
 async function main(): Promise<number> {
     let args: PlanArgs;
     let prepared: PreparedConfig;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        if (e instanceof HelpRequested) {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
-        if (e instanceof UsageError) {
-            process.stderr.write(`error: ${e.message}\n${USAGE.split("\n")[0]}\nRun with --help for the options.\n`);
-            return EXIT_USAGE;
-        }
-        throw e;
-    }
+    const parsed = parseCommandLine(() => parseArgs(process.argv.slice(2)), USAGE);
+    if ("exit" in parsed) return parsed.exit;
+    args = parsed.args;
     try {
         prepared = prepareConfig(args);
     } catch (e) {

@@ -9,7 +9,7 @@
 // stack-level policies are then not run, and a warning says to rerun with --show-sames.
 import * as fs from "fs";
 import * as path from "path";
-import { EXIT_FAILURE, EXIT_USAGE, HelpRequested, UsageError, exitWith, parse, resolveUserPath } from "./cli";
+import { EXIT_FAILURE, UsageError, exitWith, parse, parseCommandLine, resolveUserPath } from "./cli";
 
 export const USAGE = `usage: npm run --silent policy:check -- FILE [--stack dev|prod] [--json]
 
@@ -80,19 +80,9 @@ function readDocument(file: string, shown = file): unknown {
 async function main(): Promise<number> {
     let args: CheckArgs;
     let doc: unknown;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        if (e instanceof HelpRequested) {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
-        if (e instanceof UsageError) {
-            process.stderr.write(`error: ${e.message}\n${USAGE.split("\n")[0]}\nRun with --help for the options.\n`);
-            return EXIT_USAGE;
-        }
-        throw e;
-    }
+    const parsed = parseCommandLine(() => parseArgs(process.argv.slice(2)), USAGE);
+    if ("exit" in parsed) return parsed.exit;
+    args = parsed.args;
     try {
         doc = readDocument(args.file, args.fileArg);
     } catch (e) {
