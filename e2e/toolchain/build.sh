@@ -4,6 +4,7 @@
 # (versions, go.sum, main files) or the Go toolchain changes.
 #
 #   e2e/toolchain/build.sh            build what is missing; the last line printed is the bin directory
+#   e2e/toolchain/build.sh helm       build (or find) that one part only; the last line printed is its folder
 #   DEEPALPHA_E2E_CACHE=DIR ...       cache root (default: ${XDG_CACHE_HOME:-~/.cache}/deepalpha-e2e)
 set -euo pipefail
 
@@ -135,10 +136,24 @@ crds() {
   done >"$1/crds.yaml"
 }
 
+# Helm 4 for `npm run charts:check` (scripts/charts-check.ts renders each pinned chart with `helm template`).
+helm_cli() {
+  require_version helm.sh/helm/v4 "$HELM_VERSION"
+  go build -ldflags "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" -o "$1/helm" helm.sh/helm/v4/cmd/helm
+}
+
 # The whole run is one function, so bash has read all of it before it starts: editing this file while a
 # build runs cannot change what that build does.
 main() {
   parts=()
+  if [[ "${1:-}" == helm ]]; then
+    build_part helm helm_cli
+    echo "${parts[0]}"
+    return
+  elif [[ $# -gt 0 ]]; then
+    echo "usage: build.sh [helm]" >&2
+    return 2
+  fi
   build_part kubernetes kubernetes
   build_part etcd etcd
   build_part kwok kwok
@@ -147,6 +162,7 @@ main() {
   build_part pulumi-random pulumi_random
   build_part crds crds
   build_part cert-manager cert_manager
+  build_part helm helm_cli
 
   # One folder with every file the parts made (binaries, crds.yaml), named by the parts it links to.
   bin="$cache_root/bin-$(printf '%s\n' "${parts[@]}" | sha256sum | cut -c1-16)"
