@@ -1,5 +1,5 @@
-// Generates the README's configuration reference from the schema and profile defaults, so the two
-// cannot drift: `npm run docs:config` rewrites the table, a test fails when README.md is stale.
+// Generates the configuration reference (docs/configuration.md) from the schema and profile defaults, so the
+// two cannot drift: `npm run docs:config` rewrites the table, a test fails when the file is stale.
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
@@ -84,15 +84,19 @@ export function referenceTable(): string {
     return lines.join("\n");
 }
 
-export function renderReadme(readme: string): string {
-    const b = readme.indexOf(BEGIN);
-    const e = readme.indexOf(END);
-    if (b < 0 || e < b) throw new Error(`README.md lacks the ${BEGIN} ... ${END} markers`);
-    return readme.slice(0, b + BEGIN.length) + "\n" + referenceTable() + "\n" + readme.slice(e);
+/** The generated file, relative to the repository root. */
+export const REFERENCE_DOC = "docs/configuration.md";
+
+/** `doc` with the table between the markers replaced by today's. */
+export function renderReference(doc: string): string {
+    const b = doc.indexOf(BEGIN);
+    const e = doc.indexOf(END);
+    if (b < 0 || e < b) throw new Error(`${REFERENCE_DOC} lacks the ${BEGIN} ... ${END} markers`);
+    return doc.slice(0, b + BEGIN.length) + "\n" + referenceTable() + "\n" + doc.slice(e);
 }
 
 if (require.main === module) {
-    const file = path.resolve(__dirname, "../README.md");
-    fs.writeFileSync(file, renderReadme(fs.readFileSync(file, "utf8")));
-    process.stdout.write(`README.md configuration reference: ${referenceRows().length} settings\n`);
+    const file = path.resolve(__dirname, "..", REFERENCE_DOC);
+    fs.writeFileSync(file, renderReference(fs.readFileSync(file, "utf8")));
+    process.stdout.write(`${REFERENCE_DOC} configuration reference: ${referenceRows().length} settings\n`);
 }

@@ -210,16 +210,22 @@ export const PINNED_ACTION_INPUTS: Record<string, { version: string; inputs: str
 // ---------------------------------------------------------------------------------------------------------
 // Docs helpers
 // ---------------------------------------------------------------------------------------------------------
-const OWN_DOCS = ["docs/bootstrap.md", "docs/operations.md", "docs/cost.md"];
-/** A document this tier owns; of README.md only the delivery section between its markers. */
-function docText(file: string): string {
-    if (file !== "README.md") return read(file);
-    const m = /<!-- tier:delivery:begin -->([\s\S]*)<!-- tier:delivery:end -->/.exec(read(file));
-    if (!m) throw new Error("README.md lacks the tier:delivery markers");
-    return m[1];
+/** Every operator-facing document: the README and all of docs/ (settings, npm scripts and links are checked in each). */
+const ALL_DOCS = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+/** GitHub's anchor of a Markdown heading: lower case, punctuation but `-` and `_` dropped, spaces to `-`. */
+export const headingAnchor = (heading: string) =>
+    heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+/** The anchors a Markdown file's headings give (outside code blocks). */
+function anchorsOf(markdown: string): Set<string> {
+    const out = new Set<string>();
+    let fenced = false;
+    for (const line of markdown.split("\n")) {
+        if (/^\s*```/.test(line)) fenced = !fenced;
+        const m = !fenced && /^#{1,6}\s+(.*)$/.exec(line);
+        if (m) out.add(headingAnchor(m[1]));
+    }
+    return out;
 }
-/** Written by the data tier (issue 4): linked from here, not written here. */
-const OTHER_TIERS_DOCS = new Set(["docs/backup-restore.md"]);
 const secretCommand = (stack: string, key: string) => `pulumi config set --secret --stack ${stack} deepalpha:${key}`;
 
 function stackProfile(stack: string): Profile {
@@ -625,9 +631,10 @@ describe("delivery: operator docs", () => {
     it("the docs name only settings that exist in settings/schema.ts", () => {
         const keys = referenceRows().map((r) => r.key);
         const known = (k: string) => keys.some((r) => r === k || r.startsWith(`${k}.`)) || k === "deepalpha:profile";
-        for (const file of [...OWN_DOCS, "README.md"]) {
-            const text = docText(file);
-            const used = [...text.matchAll(/deepalpha:([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)/g)].map((m) => `deepalpha:${m[1]}`);
+        for (const file of ALL_DOCS) {
+            const text = read(file);
+            // Not type tokens such as deepalpha:index:Cluster (followed by another colon).
+            const used = [...text.matchAll(/deepalpha:([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?![A-Za-z0-9:])/g)].map((m) => `deepalpha:${m[1]}`);
             const unknown = used.filter((k) => !known(k));
             expect(unknown, `${file}: unknown settings`).to.deep.equal([]);
         }
@@ -636,29 +643,36 @@ describe("delivery: operator docs", () => {
     it("the docs run only npm scripts that exist", () => {
         const problems: string[] = [];
         const scripts = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts;
-        for (const file of [...OWN_DOCS, "README.md"]) {
-            // Inline code and code blocks alike: every backtick ends a command. In README.md only the delivery section is ours.
-            for (const use of npmScriptsIn(docText(file).replace(/`/g, "\n"))) {
+        for (const file of ALL_DOCS) {
+            // Inline code and code blocks alike: every backtick ends a command. HTML comments are markers, not commands.
+            for (const use of npmScriptsIn(read(file).replace(/<!--[\s\S]*?-->/g, "").replace(/`/g, "\n"))) {
                 if (use.dir === "." && !(use.script in scripts)) problems.push(`${file}: ${use.command}`);
             }
         }
         expect(problems, problems.join("\n")).to.deep.equal([]);
     });
 
-    it("the docs' relative links point at files that exist (the restore procedure is the data tier's)", () => {
+    it("the docs' relative links point at files and headings that exist", () => {
         const broken: string[] = [];
-        for (const file of [...OWN_DOCS, "README.md"]) {
-            for (const m of docText(file).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
-                const target = m[1];
+        for (const file of ALL_DOCS) {
+            for (const m of read(file).matchAll(/\]\(([^)#\s]*)(?:#([^)\s]*))?\)/g)) {
+                const [, target, anchor] = m;
                 if (/^[a-z]+:/.test(target)) continue;
-                const abs = path.resolve(path.dirname(path.join(ROOT, file)), target);
-                if (OTHER_TIERS_DOCS.has(path.relative(ROOT, abs))) continue;
+                const abs = target ? path.resolve(path.dirname(path.join(ROOT, file)), target) : path.join(ROOT, file);
                 if (!fs.existsSync(abs)) broken.push(`${file} -> ${target}`);
+                else if (anchor && abs.endsWith(".md") && !anchorsOf(fs.readFileSync(abs, "utf8")).has(anchor)) broken.push(`${file} -> ${target}#${anchor}: no such heading`);
             }
         }
         expect(broken, broken.join("\n")).to.deep.equal([]);
         for (const file of ["docs/bootstrap.md", "docs/operations.md"]) expect(read(file), file).to.contain("](backup-restore.md)");
-        expect(docText("README.md")).to.contain("](docs/backup-restore.md)");
+        expect(read("README.md")).to.contain("](docs/backup-restore.md)");
+    });
+
+    it("the link check catches a missing file and a missing heading", () => {
+        expect(headingAnchor("Placeholders in `Pulumi.prod.yaml`")).to.equal("placeholders-in-pulumiprodyaml");
+        expect(headingAnchor("6. CI: OIDC roles, variables and environments")).to.equal("6-ci-oidc-roles-variables-and-environments");
+        const anchors = anchorsOf("# Title\n\n```bash\n# not a heading\n```\n## Rotating secrets\n");
+        expect([...anchors]).to.deep.equal(["title", "rotating-secrets"]);
     });
 
     describe("cost.md", () => {

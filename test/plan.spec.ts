@@ -11,7 +11,7 @@ import { runProgram, type RegisteredResource, SECRET_MASK } from "./harness/run"
 import { OFFLINE_SECRET_PLACEHOLDER } from "./harness/stack-file";
 import { planStack, ROOT_DIR } from "./harness/stacks";
 import { prepareConfig } from "../scripts/plan";
-import { renderReadme } from "../scripts/config-reference";
+import { REFERENCE_DOC, renderReference } from "../scripts/config-reference";
 
 
 describe("plan: npm run --silent plan -- --stack <s> --json", function () {
@@ -157,10 +157,11 @@ describe("harness: it refuses what it cannot answer honestly", () => {
     });
 });
 
-describe("README", () => {
-    it("the configuration reference matches settings/schema.ts (npm run docs:config)", () => {
-        const readme = fs.readFileSync(path.join(ROOT_DIR, "README.md"), "utf8");
-        expect(readme === renderReadme(readme), "README.md is stale: run npm run docs:config").to.equal(true);
+describe("README and the configuration reference", () => {
+    it("docs/configuration.md matches settings/schema.ts (npm run docs:config), and the README links to it", () => {
+        const doc = fs.readFileSync(path.join(ROOT_DIR, REFERENCE_DOC), "utf8");
+        expect(doc === renderReference(doc), `${REFERENCE_DOC} is stale: run npm run docs:config`).to.equal(true);
+        expect(fs.readFileSync(path.join(ROOT_DIR, "README.md"), "utf8")).to.contain(`](${REFERENCE_DOC})`);
     });
 
     it("states the test command that .ci/run runs", () => {
