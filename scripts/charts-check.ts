@@ -34,7 +34,7 @@ import {
 } from "./charts-render";
 import type { OfflineResource } from "../policy/offline";
 
-export const USAGE = `usage: npm run --silent charts:check -- --stack <dev|prod> [--charts-dir DIR] [--helm PATH] [--plan FILE] [--json]
+export const USAGE = `usage: npm run --silent charts:check -- --stack <dev|prod> [--charts-dir DIR] [--helm PATH] [--plan FILE] [--only NAMES] [--json]
        npm run --silent charts:check -- --write-docs [--charts-dir DIR] [--helm PATH]
 
 Renders every Helm chart of the stack (each helm.v4.Chart of the offline plan: chart, version, repository,
@@ -48,6 +48,8 @@ over every rendered object with the stack's enforcement levels (policy/config.<s
                         \`bash e2e/toolchain/build.sh helm\` (prints its folder)
       --plan FILE       check the Charts of FILE (\`npm run --silent plan -- --stack S --json\`, or
                         \`pulumi preview --json --show-sames\`) instead of planning the stack offline
+      --only NAMES      render only these Chart resources (comma-separated resource names, as printed);
+                        the policies still see the rest of the plan
       --json            print the result as JSON
       --write-docs      check dev and prod and rewrite the generated tables of docs/charts.md
   -h, --help            print this help
@@ -67,6 +69,8 @@ export interface ChartsArgs {
     plan?: string;
     /** As typed, for messages. */
     planArg?: string;
+    /** Chart resource names to render; default all. */
+    only?: string[];
     json: boolean;
     writeDocs: boolean;
 }
@@ -77,6 +81,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         { name: "charts-dir", value: true },
         { name: "helm", value: true },
         { name: "plan", value: true },
+        { name: "only", value: true },
         { name: "json", value: false },
         { name: "write-docs", value: false },
     ]);
@@ -84,7 +89,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const stack = options.get("stack") as string | undefined;
     const writeDocs = options.has("write-docs");
     if (writeDocs) {
-        for (const o of ["stack", "plan", "json"]) if (options.has(o)) throw new UsageError(`--write-docs checks both stacks from their own plans and writes docs/charts.md: leave out --${o}`);
+        for (const o of ["stack", "plan", "json", "only"]) if (options.has(o)) throw new UsageError(`--write-docs checks both stacks from their own plans and writes docs/charts.md: leave out --${o}`);
     } else if (stack === undefined) throw new UsageError("--stack is required (dev or prod)");
     if (stack !== undefined && !(STACKS as readonly string[]).includes(stack)) {
         throw new UsageError(`--stack ${JSON.stringify(stack)}: no such stack (known stacks: ${STACKS.join(", ")}, with Pulumi.<stack>.yaml and policy/config.<stack>.json)`);
@@ -92,7 +97,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const chartsDir = options.get("charts-dir") as string | undefined;
     const helm = options.get("helm") as string | undefined;
     const plan = options.get("plan") as string | undefined;
+    const only = options.get("only") as string | undefined;
     return {
+        ...(only !== undefined ? { only: only.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
         ...(stack !== undefined ? { stack: stack as Stack } : {}),
         ...(chartsDir !== undefined ? { chartsDir: resolveUserPath(chartsDir, env) } : {}),
         ...(helm !== undefined ? { helm: resolveUserPath(helm, env) } : {}),
@@ -169,6 +176,8 @@ export interface CheckOptions {
     /** A preview document to take the Charts from; default: the stack's offline plan. */
     planDoc?: unknown;
     planSource?: string;
+    /** Chart resource names to render; default all. */
+    only?: string[];
     /** Also render each chart with its default values (the docs' "before"). */
     withDefaults?: boolean;
     /** Helm's homes (cache, config, data); default ~/.cache/deepalpha-charts-check/helm. */
@@ -219,7 +228,12 @@ export async function checkStack(o: CheckOptions): Promise<CheckReport> {
     const kubeVersion = await stackKubeVersion(o.stack);
     if (doc === undefined) doc = await offlinePlan(o.stack);
     const planResources = offline.resourcesFromPreview(doc, o.planSource ?? "plan");
-    const specs = chartsFromResources(planResources);
+    let specs = chartsFromResources(planResources);
+    if (o.only) {
+        const unknown = o.only.filter((n) => !specs.some((s) => s.resourceName === n));
+        if (unknown.length) throw new ChartsError(`--only ${unknown.join(",")}: no such Chart resource in the ${o.planSource ?? "plan"} (Chart resources: ${specs.map((s) => s.resourceName).join(", ") || "none"})`);
+        specs = specs.filter((s) => o.only!.includes(s.resourceName));
+    }
     if (specs.length === 0) notes.push(`the ${o.planSource ?? "plan"} has no helm.v4.Chart: nothing rendered`);
     const helmHome = o.helmHome ?? path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "deepalpha-charts-check", "helm");
     const sources = specs.map((s) => (o.chartsDir ? localSource(o.chartsDir, s) : remoteSource(s)));
@@ -468,7 +482,7 @@ async function main(): Promise<number> {
                 throw new ChartsError(`--plan ${args.planArg}: not JSON (${(e as Error).message}); expected the document \`npm run --silent plan -- --json\` or \`pulumi preview --json\` prints`);
             }
         }
-        const report = await checkStack({ stack: args.stack!, helm, chartsDir: args.chartsDir, planDoc, planSource: args.planArg });
+        const report = await checkStack({ stack: args.stack!, helm, chartsDir: args.chartsDir, planDoc, planSource: args.planArg, only: args.only });
         process.stdout.write(args.json ? JSON.stringify(report, null, 2) + "\n" : renderText(report) + "\n");
         if (hasMandatory(report)) {
             process.stderr.write(`error: mandatory policy violations (${report.policyConfig}): pulumi preview --policy-pack policy would fail on these objects\n`);
