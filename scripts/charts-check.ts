@@ -418,9 +418,9 @@ export function docsTables(reports: CheckReport[]): string {
     const left = reports.flatMap((r) => r.charts.flatMap((c) => c.violations.map((v) => ({ stack: r.stack, chart: c.resource, ...v }))));
     if (left.length) {
         o.push("", "Violations left (as configured):", "");
-        o.push("| stack | Chart resource | level | policy | object |");
-        o.push("|---|---|---|---|---|");
-        for (const v of left) o.push(`| ${v.stack} | ${v.chart} | ${v.level} | ${v.policy} | ${cell(v.object)} |`);
+        o.push("| stack | Chart resource | level | policy | object | finding |");
+        o.push("|---|---|---|---|---|---|");
+        for (const v of left) o.push(`| ${v.stack} | ${v.chart} | ${v.level} | ${v.policy} | ${cell(v.object)} | ${cell(v.message)} |`);
     }
     o.push("", DOCS_END);
     return o.join("\n");
