@@ -362,7 +362,7 @@ export function renderText(r: CheckReport): string {
     ];
     for (const c of r.charts) {
         const { mandatory, advisory } = countLevels(c.violations);
-        lines.push(`${c.resource}: ${chartLabel(c)} ${c.version} in ${c.namespace}, release ${c.release}: ${plural(c.objects, "object")}, ${mandatory} mandatory, ${advisory} advisory`);
+        lines.push(`${c.resource}: ${c.chart} ${c.version} in ${c.namespace}, release ${c.release}: ${plural(c.objects, "object")}, ${mandatory} mandatory, ${advisory} advisory`);
         for (const v of c.violations) {
             lines.push(`  [${v.level}] ${v.policy}  ${v.object}`);
             for (const m of v.message.split("\n")) lines.push(`      ${m}`);
@@ -383,7 +383,6 @@ export function renderText(r: CheckReport): string {
     return lines.join("\n");
 }
 
-const chartLabel = (c: Pick<ChartReport, "chart">) => c.chart;
 
 // ---------------------------------------------------------------------------------------------------
 // docs/charts.md

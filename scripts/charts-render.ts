@@ -214,12 +214,13 @@ export function localSource(dir: string, spec: ChartSpec): ChartSource {
     }
     let meta: { name?: unknown; version?: unknown };
     try {
-        meta = (YAML.parse(text) ?? {}) as typeof meta;
+        // failsafe: every scalar a string, so `version: 1.10` stays "1.10".
+        meta = (YAML.parse(text, { schema: "failsafe" }) ?? {}) as typeof meta;
     } catch (e) {
         throw new ChartsError(`${chartYaml}: not YAML (${firstLine((e as Error).message)})`);
     }
     if (meta.name !== name) throw new ChartsError(`${chartYaml}: name is ${JSON.stringify(meta.name)}, the program pins chart ${JSON.stringify(name)}`);
-    if (String(meta.version) !== spec.version) {
+    if (meta.version !== spec.version) {
         throw new ChartsError(`${chartYaml}: version is ${JSON.stringify(meta.version)}, the program pins ${name} ${spec.version} (Chart ${spec.resourceName}): put the chart's ${spec.version} source in ${folder}`);
     }
     return { args: [folder], shown: folder };
