@@ -271,7 +271,9 @@ export async function checkStack(o: CheckOptions): Promise<CheckReport> {
     const evaluateWith = async (rs: Rendered[]) => {
         const crds = rs.flatMap((r) => r.objects.filter(isCrd));
         const byUrn = new Map<string, { chart: number; object: K8sObject }>();
-        const resources: OfflineResource[] = [...planResources];
+        // A real preview already lists a Chart's objects as its children: the rendered ones take their place.
+        const rerendered = new Set(rs.map((r) => r.spec.urn));
+        const resources: OfflineResource[] = planResources.filter((r) => !r.parent || !rerendered.has(r.parent));
         const unresolved: string[][] = [];
         rs.forEach((r, i) => {
             unresolved.push(applyNamespaces(r.objects, r.spec.namespace, crds));

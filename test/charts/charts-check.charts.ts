@@ -97,6 +97,18 @@ describe("charts:check: what the fixture charts render", () => {
         expect(r.charts[0].kinds).to.have.property("ServiceMonitor", 1);
     });
 
+    it("on a real preview, whose Charts already list their objects, checks the rendered objects in their place", async () => {
+        const doc = fixturePlan("prod", [COMPLIANT]) as { steps: unknown[] };
+        const chartUrn = "urn:pulumi:prod::deepalpha::kubernetes:helm.sh/v4:Chart::apps-compliant";
+        const urn = `urn:pulumi:prod::deepalpha::kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment::apps-compliant:apps/shop`;
+        // As the engine listed it: the same object, here without its limits, so counting it would add violations.
+        const stale = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "shop", namespace: "apps" }, spec: { replicas: 2, template: { metadata: { labels: { app: "shop" } }, spec: { containers: [{ name: "app", image: "registry.example.com/app:2.0.0" }] } } } };
+        doc.steps.push({ op: "same", urn, newState: { urn, type: "kubernetes:apps/v1:Deployment", custom: true, id: "apps/shop", parent: chartUrn, inputs: stale } });
+        const r = await checkStack({ stack: "prod", helm, chartsDir: path.join(dir, "charts"), planDoc: doc, helmHome: path.join(dir, "helm-home") });
+        expect(r.charts[0].violations).to.deep.equal([]);
+        expect(r.otherViolations).to.deep.equal([]);
+    });
+
     it("holds dev to the same rules at dev's level (advisory)", async () => {
         const dev = await check("dev", [WEBAPP]);
         const levels = new Set(dev.charts[0].violations.map((v) => v.level));
