@@ -98,6 +98,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const helm = options.get("helm") as string | undefined;
     const plan = options.get("plan") as string | undefined;
     const only = options.get("only") as string | undefined;
+    if (only !== undefined && !only.split(",").some((x) => x.trim())) throw new UsageError(`--only ${JSON.stringify(only)}: give Chart resource names, separated by commas`);
     return {
         ...(only !== undefined ? { only: only.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
         ...(stack !== undefined ? { stack: stack as Stack } : {}),
