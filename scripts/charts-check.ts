@@ -98,6 +98,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const helm = options.get("helm") as string | undefined;
     const plan = options.get("plan") as string | undefined;
     const only = options.get("only") as string | undefined;
+    if (only !== undefined && !only.split(",").some((x) => x.trim())) throw new UsageError(`--only ${JSON.stringify(only)}: give Chart resource names, separated by commas`);
     return {
         ...(only !== undefined ? { only: only.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
         ...(stack !== undefined ? { stack: stack as Stack } : {}),
@@ -271,7 +272,9 @@ export async function checkStack(o: CheckOptions): Promise<CheckReport> {
     const evaluateWith = async (rs: Rendered[]) => {
         const crds = rs.flatMap((r) => r.objects.filter(isCrd));
         const byUrn = new Map<string, { chart: number; object: K8sObject }>();
-        const resources: OfflineResource[] = [...planResources];
+        // A real preview already lists a Chart's objects as its children: the rendered ones take their place.
+        const rerendered = new Set(rs.map((r) => r.spec.urn));
+        const resources: OfflineResource[] = planResources.filter((r) => !r.parent || !rerendered.has(r.parent));
         const unresolved: string[][] = [];
         rs.forEach((r, i) => {
             unresolved.push(applyNamespaces(r.objects, r.spec.namespace, crds));
@@ -362,7 +365,7 @@ export function renderText(r: CheckReport): string {
     ];
     for (const c of r.charts) {
         const { mandatory, advisory } = countLevels(c.violations);
-        lines.push(`${c.resource}: ${chartLabel(c)} ${c.version} in ${c.namespace}, release ${c.release}: ${plural(c.objects, "object")}, ${mandatory} mandatory, ${advisory} advisory`);
+        lines.push(`${c.resource}: ${c.chart} ${c.version} in ${c.namespace}, release ${c.release}: ${plural(c.objects, "object")}, ${mandatory} mandatory, ${advisory} advisory`);
         for (const v of c.violations) {
             lines.push(`  [${v.level}] ${v.policy}  ${v.object}`);
             for (const m of v.message.split("\n")) lines.push(`      ${m}`);
@@ -383,7 +386,6 @@ export function renderText(r: CheckReport): string {
     return lines.join("\n");
 }
 
-const chartLabel = (c: Pick<ChartReport, "chart">) => c.chart;
 
 // ---------------------------------------------------------------------------------------------------
 // docs/charts.md

@@ -10,6 +10,8 @@
 //     a table, custom kinds by a CRD among the rendered objects); List kinds are expanded;
 //   - each object becomes the resource `kubernetes:<group/version>:<Kind>` named `<prefix>:<ns>/<name>`
 //     (prefix = `resourcePrefix`, else the Chart's resource name), a child of the Chart;
+//   - `skipAwait` annotates every object with pulumi.com/skipAwait: "true";
+//   - `postRenderer` and `valueYamlFiles` are refused (the plan does not carry what they need);
 //   - a v1 Secret's data/stringData are secrets: here they are replaced by "[secret]" before any policy or
 //     output can see them.
 // Value inputs the offline plan shows as "[secret]" or "[unknown]" are passed to the chart as those strings;
@@ -119,6 +121,8 @@ export interface ChartSpec {
     resourcePrefix: string;
     values: Record<string, unknown>;
     skipCrds: boolean;
+    /** Pulumi then annotates every object with pulumi.com/skipAwait: "true". */
+    skipAwait: boolean;
     /** The Chart's Kubernetes provider reference (`urn::id`), inherited by its objects. */
     provider?: string;
 }
@@ -179,6 +183,7 @@ export function chartsFromResources(resources: OfflineResource[]): ChartSpec[] {
             resourcePrefix: str("resourcePrefix", false) ?? resourceName,
             values: values as Record<string, unknown>,
             skipCrds: i.skipCrds === true,
+            skipAwait: i.skipAwait === true,
             provider: r.provider,
         });
     }
@@ -214,12 +219,13 @@ export function localSource(dir: string, spec: ChartSpec): ChartSource {
     }
     let meta: { name?: unknown; version?: unknown };
     try {
-        meta = (YAML.parse(text) ?? {}) as typeof meta;
+        // failsafe: every scalar a string, so `version: 1.10` stays "1.10".
+        meta = (YAML.parse(text, { schema: "failsafe" }) ?? {}) as typeof meta;
     } catch (e) {
         throw new ChartsError(`${chartYaml}: not YAML (${firstLine((e as Error).message)})`);
     }
     if (meta.name !== name) throw new ChartsError(`${chartYaml}: name is ${JSON.stringify(meta.name)}, the program pins chart ${JSON.stringify(name)}`);
-    if (String(meta.version) !== spec.version) {
+    if (meta.version !== spec.version) {
         throw new ChartsError(`${chartYaml}: version is ${JSON.stringify(meta.version)}, the program pins ${name} ${spec.version} (Chart ${spec.resourceName}): put the chart's ${spec.version} source in ${folder}`);
     }
     return { args: [folder], shown: folder };
@@ -372,6 +378,11 @@ function maskSecret(o: K8sObject): K8sObject {
     return copy;
 }
 
+function withAnnotation(o: K8sObject, key: string, value: string): K8sObject {
+    const annotations = { ...((o.metadata.annotations as Record<string, string> | undefined) ?? {}), [key]: value };
+    return { ...o, metadata: { ...o.metadata, annotations } };
+}
+
 /** The objects as the resources a Chart registers: children of the Chart, with its provider. */
 export function toResources(spec: ChartSpec, objs: K8sObject[]): { resource: OfflineResource; object: K8sObject }[] {
     const parts = spec.urn.split("::");
@@ -386,7 +397,7 @@ export function toResources(spec: ChartSpec, objs: K8sObject[]): { resource: Off
             resource: {
                 urn: `${head}::${chain}$${type}::${name}`,
                 type,
-                inputs: maskSecret(o) as Record<string, unknown>,
+                inputs: maskSecret(spec.skipAwait ? withAnnotation(o, "pulumi.com/skipAwait", "true") : o) as Record<string, unknown>,
                 parent: spec.urn,
                 dependencies: [],
                 ...(spec.provider ? { provider: spec.provider } : {}),

@@ -7,6 +7,8 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { type CheckReport, checkStack, docsRows, docsTables, renderText, withDocsTables, DOCS_BEGIN, DOCS_END } from "../../scripts/charts-check";
@@ -28,6 +30,11 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
         encoding: "utf8",
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function spawnOk(file: string, args: string[]): void {
+    const r = spawnSync(file, args, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${path.basename(file)} ${args.join(" ")}: ${r.stderr}`);
 }
 
 function writePlan(file: string, stack: "dev" | "prod", charts: FixtureChart[]): string {
@@ -88,6 +95,18 @@ describe("charts:check: what the fixture charts render", () => {
         doc.steps.push({ op: "create", urn, newState: { urn, type: "kubernetes:monitoring.coreos.com/v1:PodMonitor", custom: true, id: "", inputs: { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: "pm", namespace: "apps" }, spec: {} } } });
         const r = await checkStack({ stack: "prod", helm, chartsDir: path.join(dir, "charts"), planDoc: doc, helmHome: path.join(dir, "helm-home") });
         expect(r.charts[0].kinds).to.have.property("ServiceMonitor", 1);
+    });
+
+    it("on a real preview, whose Charts already list their objects, checks the rendered objects in their place", async () => {
+        const doc = fixturePlan("prod", [COMPLIANT]) as { steps: unknown[] };
+        const chartUrn = "urn:pulumi:prod::deepalpha::kubernetes:helm.sh/v4:Chart::apps-compliant";
+        const urn = `urn:pulumi:prod::deepalpha::kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment::apps-compliant:apps/shop`;
+        // As the engine listed it: the same object, here without its limits, so counting it would add violations.
+        const stale = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "shop", namespace: "apps" }, spec: { replicas: 2, template: { metadata: { labels: { app: "shop" } }, spec: { containers: [{ name: "app", image: "registry.example.com/app:2.0.0" }] } } } };
+        doc.steps.push({ op: "same", urn, newState: { urn, type: "kubernetes:apps/v1:Deployment", custom: true, id: "apps/shop", parent: chartUrn, inputs: stale } });
+        const r = await checkStack({ stack: "prod", helm, chartsDir: path.join(dir, "charts"), planDoc: doc, helmHome: path.join(dir, "helm-home") });
+        expect(r.charts[0].violations).to.deep.equal([]);
+        expect(r.otherViolations).to.deep.equal([]);
     });
 
     it("holds dev to the same rules at dev's level (advisory)", async () => {
@@ -199,6 +218,46 @@ describe("charts:check: helm template as pulumi-kubernetes runs it", () => {
         }
         expect(err).to.be.instanceOf(ChartsError);
         expect((err as Error).message).to.match(/^Chart apps-webapp: helm template of .*webapp-0\.1\.0 failed: .*kubeVersion.*>=1\.36\.0-0.*v1\.35/);
+    });
+});
+
+describe("charts:check: charts pulled from a repository (as in the pull-request workflow)", () => {
+    let server: http.Server;
+    let repoUrl: string;
+    before(async () => {
+        // A chart repository on 127.0.0.1: the fixture chart packaged and indexed by the same Helm.
+        const repo = path.join(dir, "repo");
+        fs.mkdirSync(repo);
+        spawnOk(helm.path, ["package", path.join(dir, "charts", "webapp-0.1.0"), "--destination", repo]);
+        server = http.createServer((req, res) => {
+            const f = path.join(repo, path.basename(decodeURIComponent(req.url ?? "/")));
+            if (!fs.existsSync(f) || !fs.statSync(f).isFile()) return void res.writeHead(404).end();
+            res.writeHead(200).end(fs.readFileSync(f));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        repoUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        spawnOk(helm.path, ["repo", "index", repo, "--url", repoUrl]);
+    });
+    after(() => server?.close());
+
+    it("pulls the pinned version with --repo and renders what the local source renders", async () => {
+        const remote = await checkStack({ stack: "prod", helm, planDoc: fixturePlan("prod", [{ ...WEBAPP, repo: repoUrl }]), helmHome: path.join(dir, "helm-home") });
+        const local = await check("prod", [WEBAPP]);
+        expect(remote.source).to.equal("repositories");
+        expect(remote.charts[0].source).to.equal(`${repoUrl} webapp 0.1.0`);
+        expect(remote.charts[0].kinds).to.deep.equal(local.charts[0].kinds);
+        expect(remote.charts[0].violations).to.deep.equal(local.charts[0].violations);
+    });
+
+    it("a version the repository does not have is an error naming the Chart and the version", async () => {
+        let err: unknown;
+        try {
+            await checkStack({ stack: "prod", helm, planDoc: fixturePlan("prod", [{ ...WEBAPP, repo: repoUrl, version: "0.9.9" }]), helmHome: path.join(dir, "helm-home") });
+        } catch (e) {
+            err = e;
+        }
+        expect(err).to.be.instanceOf(ChartsError);
+        expect((err as Error).message).to.match(/^Chart apps-webapp: helm template of http:\/\/127\.0\.0\.1:\d+ webapp 0\.9\.9 failed: .*0\.9\.9/);
     });
 });
 
