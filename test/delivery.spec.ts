@@ -196,6 +196,11 @@ export const PINNED_ACTION_INPUTS: Record<string, { version: string; inputs: str
         inputs: "node-version node-version-file architecture check-latest registry-url scope token cache package-manager-cache cache-dependency-path mirror mirror-token",
         required: [],
     },
+    "actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e": {
+        version: "v7.0.0",
+        inputs: "go-version go-version-file check-latest token cache cache-dependency-path architecture go-download-base-url",
+        required: [],
+    },
     "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f": {
         version: "v7.0.0",
         inputs: "name path if-no-files-found retention-days compression-level overwrite include-hidden-files archive",
@@ -435,6 +440,20 @@ describe("delivery: GitHub Actions workflows", () => {
             const text = workflowText("checks.yml");
             expect(text, "no secrets, no OIDC, no cloud in the gate that forks run").not.to.match(/secrets\.|id-token|vars\.|configure-aws-credentials|pulumi\/actions/);
             expect(wf.permissions).to.deep.equal({ contents: "read" });
+        });
+
+        it("renders every chart and checks its objects for dev and prod (charts:check) with Helm built from the Go module proxy, no secrets", () => {
+            const wf = pr();
+            const job = wf.jobs.charts;
+            expect(job, "a `charts` job").to.not.equal(undefined);
+            const runs = (job.steps ?? []).filter((s) => s.run).map((s) => s.run!.trim());
+            const helm = runs.findIndex((r) => /^echo "HELM=\$\(bash e2e\/toolchain\/build\.sh helm\)\/helm" >> "\$GITHUB_ENV"$/.test(r));
+            const check = runs.findIndex((r) => /for stack in dev prod; do/.test(r) && /npm run --silent charts:check -- --stack "\$stack"/.test(r) && /exit "\$status"/.test(r));
+            expect(helm, "Helm built by e2e/toolchain/build.sh helm into $HELM").to.be.greaterThan(-1);
+            expect(check, "charts:check for dev and prod, failing the job on a failure").to.be.greaterThan(helm);
+            const go = (job.steps ?? []).find((s) => s.uses?.startsWith("actions/setup-go@"));
+            expect(go?.with).to.include({ "go-version-file": "e2e/toolchain/helm/go.mod" });
+            expect(JSON.stringify(job), "no download of a binary, no secrets or cloud").not.to.match(/curl|wget|secrets\.|id-token|configure-aws-credentials/);
         });
 
         for (const stack of STACKS) {

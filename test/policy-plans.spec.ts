@@ -13,6 +13,7 @@ import { planStack, ROOT_DIR } from "./harness/stacks";
 import { evaluatePlanPolicies, prepareConfig } from "../scripts/plan";
 
 const STACKS = ["dev", "prod"] as const;
+const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 const results = new Map<string, Promise<{ doc: PreviewDocument; result: EvaluationResult }>>();
 
 function planned(stack: (typeof STACKS)[number]): Promise<{ doc: PreviewDocument; result: EvaluationResult }> {
@@ -46,12 +47,29 @@ describe("policy pack over the full plans", function () {
             const r = await evaluated(stack);
             const ignored = r.exemptions.filter((e) => !e.honoured);
             expect(ignored, `exemption annotations without effect:\n${ignored.map((e) => `  ${e.policy} ${e.urn}`).join("\n")}`).to.deep.equal([]);
-            // The plan lists annotations found anywhere in an object (pod templates too); the pack only
-            // honours the object's own metadata, so each listed exemption must be one the pack honours.
+            // The plan lists exemption annotations found anywhere in an object; the pack honours the object's own
+            // metadata and a workload's pod template, so each listed exemption must be one the pack honours. A
+            // Chart's values carry its objects' exemptions: those are checked below, against charts:check's table.
             const { doc } = await planned(stack);
             const honoured = new Set(r.exemptions.filter((e) => e.honoured).map((e) => `${e.urn} ${e.policy}`));
-            const notOnObject = doc.exemptions.filter((e) => !honoured.has(`${e.urn} ${e.rule}`));
+            const notOnObject = doc.exemptions.filter((e) => !e.urn.includes(`$${CHART_TYPE}::`) && !honoured.has(`${e.urn} ${e.rule}`));
             expect(notOnObject, `exemptions the pack does not see (put them in the object's metadata.annotations):\n${notOnObject.map((e) => `  ${e.rule} ${e.urn}`).join("\n")}`).to.deep.equal([]);
+        });
+    }
+
+    for (const stack of STACKS) {
+        it(`${stack}: every exemption in a Chart's values is one charts:check found honoured on that chart's objects (docs/charts.md)`, async () => {
+            const { doc } = await planned(stack);
+            const inValues = doc.exemptions.filter((e) => e.urn.includes(`$${CHART_TYPE}::`)).map((e) => `${e.urn.split("::").pop()} ${e.rule}`);
+            // The generated table "Exemptions honoured on chart objects": | stack | Chart resource | policy | object | reason |
+            const table = fs
+                .readFileSync(path.join(ROOT_DIR, "docs/charts.md"), "utf8")
+                .split("\n")
+                .map((l) => /^\| (dev|prod) \| ([\w-]+) \| ([a-z-]+) \| [A-Za-z]+ [^|]+ \| [^|]+ \|$/.exec(l))
+                .filter((m): m is RegExpExecArray => !!m && m[1] === stack)
+                .map((m) => `${m[2]} ${m[3]}`);
+            expect(inValues.length).to.be.greaterThan(0);
+            expect([...new Set(table)].sort(), "regenerate docs/charts.md: npm run --silent charts:check -- --write-docs --charts-dir DIR").to.deep.equal([...new Set(inValues)].sort());
         });
     }
 

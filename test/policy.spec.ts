@@ -760,20 +760,54 @@ describe("policy pack: structure, descriptions, config files", () => {
         for (const p of Object.keys(EXEMPTIBLE)) expect(names, p).to.include(p);
     });
 
-    it("exemptions: honoured only for exemptible policies, only on the object's own metadata, and only with a reason", async () => {
+    it("exemptions: honoured only for exemptible policies, on the object's own metadata or a workload's pod template, and only with a reason", async () => {
         const d = KINDS[1];
         const honoured = workload(d, (s) => (s.hostNetwork = true), { [`${EXEMPTION_ANNOTATION_PREFIX}pod-no-host-namespaces`]: "node exporter" });
         const ignored = workload(d, (s) => (main(s).securityContext.privileged = true), { [`${EXEMPTION_ANNOTATION_PREFIX}pod-no-privileged`]: "performance" });
         const noReason = workload(d, (s) => (s.hostPID = true), { [`${EXEMPTION_ANNOTATION_PREFIX}pod-no-host-namespaces`]: " " });
+        // A chart that annotates only the pods (nginx-gateway-fabric 2.6.7): the template belongs to the same object.
         const inTemplate = workload(d, (s) => (s.hostIPC = true));
         ((inTemplate.inputs.spec as any).template.metadata as any).annotations = { [`${EXEMPTION_ANNOTATION_PREFIX}pod-no-host-namespaces`]: "template" };
-        const r = await check([honoured, ignored, noReason, inTemplate]);
-        expect(r.violations.map((v) => `${v.policyName} ${v.urn}`)).to.deep.equal([`pod-no-privileged ${ignored.urn}`, `pod-no-host-namespaces ${noReason.urn}`, `pod-no-host-namespaces ${inTemplate.urn}`]);
-        expect(r.exemptions.map((e) => [e.urn, e.policy, e.honoured])).to.deep.equal([
-            [honoured.urn, "pod-no-host-namespaces", true],
-            [ignored.urn, "pod-no-privileged", false],
-            [noReason.urn, "pod-no-host-namespaces", false],
+        // ...but the template of a CronJob's job, too; and an annotation on a container counts for nothing.
+        const cron = KINDS.find((k) => k.kind === "CronJob")!;
+        const inJobTemplate = workload(cron, (s) => (s.hostIPC = true));
+        ((inJobTemplate.inputs.spec as any).jobTemplate.spec.template.metadata as any).annotations = { [`${EXEMPTION_ANNOTATION_PREFIX}pod-no-host-namespaces`]: "job template" };
+        const onContainer = workload(d, (s) => ((s.hostIPC = true), (main(s).annotations = { [`${EXEMPTION_ANNOTATION_PREFIX}pod-no-host-namespaces`]: "container" })));
+        const r = await check([honoured, ignored, noReason, inTemplate, inJobTemplate, onContainer]);
+        expect(r.violations.map((v) => `${v.policyName} ${v.urn}`)).to.deep.equal([
+            `pod-no-privileged ${ignored.urn}`,
+            `pod-no-host-namespaces ${noReason.urn}`,
+            `pod-no-host-namespaces ${onContainer.urn}`,
         ]);
+        expect(r.exemptions.map((e) => [e.urn, e.policy, e.reason, e.honoured])).to.deep.equal([
+            [honoured.urn, "pod-no-host-namespaces", "node exporter", true],
+            [ignored.urn, "pod-no-privileged", "performance", false],
+            [noReason.urn, "pod-no-host-namespaces", "", false],
+            [inTemplate.urn, "pod-no-host-namespaces", "template", true],
+            [inJobTemplate.urn, "pod-no-host-namespaces", "job template", true],
+        ]);
+    });
+
+    it("exemptions: a template annotation is not read on an object without a pod template; one exemption per object and policy", async () => {
+        const P = "workload-probes";
+        // A ConfigMap with a `spec.template.metadata` shape is no workload: nothing is read from it.
+        const notWorkload = res(k8s.core.v1.ConfigMap, { metadata: meta("cm"), spec: { template: { metadata: { annotations: { [`${EXEMPTION_ANNOTATION_PREFIX}${P}`]: "x" } } } } } as any);
+        // Own metadata and template both say it: listed once, with the object's own reason.
+        const both = workload(KINDS[1], (s) => delete main(s).livenessProbe, { [`${EXEMPTION_ANNOTATION_PREFIX}${P}`]: "own" });
+        ((both.inputs.spec as any).template.metadata as any).annotations = { [`${EXEMPTION_ANNOTATION_PREFIX}${P}`]: "template" };
+        const r = await check([notWorkload, both]);
+        expect(r.violations.filter((v) => v.policyName === P)).to.deep.equal([]);
+        expect(r.exemptions.map((e) => [e.urn, e.policy, e.reason, e.honoured])).to.deep.equal([[both.urn, P, "own", true]]);
+    });
+
+    it("workload-probes takes an exemption (a controller with no health endpoint); without one a missing probe is mandatory", async () => {
+        const P = "workload-probes";
+        const d = KINDS[1];
+        const exempt = workload(d, (s) => ((delete main(s).livenessProbe), delete main(s).readinessProbe), { [`${EXEMPTION_ANNOTATION_PREFIX}${P}`]: "cainjector has no health endpoint" });
+        const plain = workload(d, (s) => delete main(s).livenessProbe);
+        const r = await check([exempt, plain]);
+        expect(r.violations.filter((v) => v.policyName === P).map((v) => [v.urn, v.enforcementLevel])).to.deep.equal([[plain.urn, "mandatory"]]);
+        expect(EXEMPTIBLE).to.have.property(P);
     });
 });
 

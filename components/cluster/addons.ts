@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { PROD_STORAGE_CLASS } from "../shared/conventions";
+import { PROD_STORAGE_CLASS, exemptions } from "../shared/conventions";
 import { irsaRole, managedPolicy } from "./iam";
 
 /** Upstream charts, pinned. Versions checked against each chart's Chart.yaml at the tag. */
@@ -23,6 +23,52 @@ export const CLUSTER_AUTOSCALER_IMAGE: Record<string, string> = {
     "1.34": "v1.34.5",
     "1.35": "v1.35.2",
 };
+
+/**
+ * metrics-server chart values (3.13.1). Requests as the chart's defaults (its sizing: 1m CPU and 2 MiB per node, plus a
+ * base); limits so a runaway scrape cannot starve a node. Two replicas and a budget: HPAs keep their metrics through a
+ * node drain. Pure.
+ */
+export function metricsServerValues(): Record<string, unknown> {
+    return {
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "1", memory: "500Mi" } },
+    };
+}
+
+/** Why cluster-autoscaler's container has no readiness probe (the chart renders only its liveness probe). */
+export const CLUSTER_AUTOSCALER_PROBE_EXEMPTION =
+    "cluster-autoscaler 9.59.0's chart renders a liveness probe (/health-check) and has no readiness setting; the autoscaler serves no traffic (only its metrics are scraped)";
+
+/**
+ * cluster-autoscaler chart values (9.59.0). Two replicas (leader election, the autoscaler's default, keeps one
+ * active) under the chart's PodDisruptionBudget (maxUnavailable 1). Pure.
+ */
+export function clusterAutoscalerValues(a: { region: string; clusterName: pulumi.Input<string>; image: string; roleArn: pulumi.Input<string> }): Record<string, unknown> {
+    const sa = ADDON_SERVICE_ACCOUNTS.clusterAutoscaler;
+    return {
+        fullnameOverride: "cluster-autoscaler",
+        cloudProvider: "aws",
+        awsRegion: a.region,
+        autoDiscovery: { clusterName: a.clusterName },
+        image: { tag: a.image },
+        replicaCount: 2,
+        deployment: { annotations: exemptions({ "workload-probes": CLUSTER_AUTOSCALER_PROBE_EXEMPTION }) },
+        rbac: { serviceAccount: { create: true, name: sa.name, annotations: { "eks.amazonaws.com/role-arn": a.roleArn } } },
+        extraArgs: {
+            // The general groups are one per zone and otherwise identical: keep them level when scaling,
+            // while a pod bound to a zonal volume gets a node from its zone's group.
+            "balance-similar-node-groups": true,
+            expander: "least-waste",
+            "skip-nodes-with-local-storage": false,
+        },
+        // The chart's own suggestion is 100m / 300Mi; the limit leaves room for a large cluster's simulations.
+        resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+        containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+    };
+}
 
 export const ADDON_SERVICE_ACCOUNTS = {
     vpcCni: { namespace: "kube-system", name: "aws-node" },
@@ -154,11 +200,7 @@ export function createClusterCharts(name: string, args: ClusterChartsArgs, provi
             version: CHARTS.metricsServer.version,
             repositoryOpts: { repo: CHARTS.metricsServer.repo },
             namespace: "kube-system",
-            values: {
-                // Two replicas and a budget: HPAs keep their metrics through a node drain.
-                replicas: 2,
-                podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
-            },
+            values: metricsServerValues(),
         },
         opts,
     );
@@ -214,23 +256,7 @@ export function createClusterCharts(name: string, args: ClusterChartsArgs, provi
             version: CHARTS.clusterAutoscaler.version,
             repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
             namespace: sa.namespace,
-            values: {
-                fullnameOverride: "cluster-autoscaler",
-                cloudProvider: "aws",
-                awsRegion: args.region,
-                autoDiscovery: { clusterName: args.clusterName },
-                image: { tag: image },
-                rbac: { serviceAccount: { create: true, name: sa.name, annotations: { "eks.amazonaws.com/role-arn": caRole.arn } } },
-                extraArgs: {
-                    // The general groups are one per zone and otherwise identical: keep them level when scaling,
-                    // while a pod bound to a zonal volume gets a node from its zone's group.
-                    "balance-similar-node-groups": true,
-                    expander: "least-waste",
-                    "skip-nodes-with-local-storage": false,
-                },
-                securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-                containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-            },
+            values: clusterAutoscalerValues({ region: args.region, clusterName: args.clusterName, image, roleArn: caRole.arn }),
         },
         opts,
     );

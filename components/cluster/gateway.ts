@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterSettings, Profile } from "../../settings/schema";
-import { GATEWAY, NAMESPACES } from "../shared/conventions";
+import { GATEWAY, NAMESPACES, exemptions } from "../shared/conventions";
 
 /** Pinned versions. NGF 2.6.7 is tested against Gateway API v1.5.1 (its config/crd/gateway-api kustomization). */
 export const GATEWAY_API_VERSION = "v1.5.1";
@@ -74,6 +74,71 @@ export function loadBalancerAnnotations(profile: Profile, g: ClusterSettings["ga
     return { ...NLB_ANNOTATIONS };
 }
 
+/** Why two cert-manager containers lack probes: the chart (v1.21.1) renders none for them, and neither serves traffic. */
+export const CERT_MANAGER_PROBE_EXEMPTIONS = {
+    controller:
+        "cert-manager v1.21.1's controller serves /livez only (its liveness probe) and the chart has no readiness setting; the controller serves no traffic (only its metrics are scraped)",
+    cainjector: "cert-manager v1.21.1's cainjector has no health endpoint and the chart renders no probe for it; it serves no traffic",
+} as const;
+
+/** Why NGF's control plane has no liveness probe. */
+export const NGF_PROBE_EXEMPTION =
+    "NGINX Gateway Fabric 2.6.7's control plane serves /readyz only (its readiness probe) and the chart has no liveness setting";
+
+/** cert-manager chart values (v1.21.1). Every key exists in its values.yaml (deploymentAnnotations as documented there). Pure. */
+export function certManagerValues(prod: boolean): Record<string, unknown> {
+    return {
+        crds: { enabled: true, keep: true },
+        replicaCount: prod ? 2 : 1,
+        podDisruptionBudget: { enabled: prod },
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        deploymentAnnotations: exemptions({ "workload-probes": CERT_MANAGER_PROBE_EXEMPTIONS.controller }),
+        webhook: {
+            replicaCount: prod ? 2 : 1,
+            podDisruptionBudget: { enabled: prod },
+            resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        },
+        cainjector: {
+            replicaCount: prod ? 2 : 1,
+            podDisruptionBudget: { enabled: prod },
+            resources: { requests: { cpu: "20m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            deploymentAnnotations: exemptions({ "workload-probes": CERT_MANAGER_PROBE_EXEMPTIONS.cainjector }),
+        },
+        // HTTP-01 challenges are answered through the Gateway (an HTTPRoute on the http listener).
+        config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: true } },
+        // startupapicheck is a post-install Helm hook, which Chart v4 skips: off, so the values say what runs.
+        startupapicheck: { enabled: false },
+    };
+}
+
+/** nginx-gateway-fabric chart values (2.6.7). Pure. */
+export function nginxGatewayFabricValues(prod: boolean, className: string): Record<string, unknown> {
+    return {
+        fullnameOverride: NGF_NAME,
+        nginxGateway: {
+            gatewayClassName: className,
+            replicas: prod ? 2 : 1,
+            // A trading platform does not report usage to a vendor.
+            productTelemetry: { enable: false },
+            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+            // The chart annotates only the pods (no Deployment annotations value): the policy pack reads a
+            // workload's exemption from its pod template too.
+            podAnnotations: exemptions({ "workload-probes": NGF_PROBE_EXEMPTION }),
+            // No podDisruptionBudget here: NGF 2.6.7's chart has no such value (it arrived on NGF's main
+            // branch later) and would ignore it silently. The budget is a resource of its own below.
+            ...(prod ? { topologySpreadConstraints: [zoneSpread(CONTROL_PLANE_SELECTOR)] } : {}),
+        },
+        certGenerator: { enable: false },
+        nginx: {
+            // The data plane NGF provisions per Gateway: three replicas spread over the three AZs.
+            replicas: prod ? 3 : 1,
+            ...(prod ? { pod: { topologySpreadConstraints: [zoneSpread(DATA_PLANE_SELECTOR)] } } : {}),
+            // Local keeps the client's source IP and skips a second hop between nodes.
+            service: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
+        },
+    };
+}
+
 export interface GatewayArgs {
     profile: Profile;
     settings: ClusterSettings["gateway"];
@@ -113,17 +178,7 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
             version: GATEWAY_CHARTS.certManager.version,
             repositoryOpts: { repo: GATEWAY_CHARTS.certManager.repo },
             namespace: NAMESPACES.certManager,
-            values: {
-                crds: { enabled: true, keep: true },
-                replicaCount: prod ? 2 : 1,
-                podDisruptionBudget: { enabled: prod },
-                webhook: { replicaCount: prod ? 2 : 1, podDisruptionBudget: { enabled: prod } },
-                cainjector: { replicaCount: prod ? 2 : 1, podDisruptionBudget: { enabled: prod } },
-                // HTTP-01 challenges are answered through the Gateway (an HTTPRoute on the http listener).
-                config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: true } },
-                // startupapicheck is a post-install Helm hook, which Chart v4 skips: off, so the values say what runs.
-                startupapicheck: { enabled: false },
-            },
+            values: certManagerValues(prod),
         },
         after(...crds),
     );
@@ -171,26 +226,7 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
                     chart: GATEWAY_CHARTS.nginxGatewayFabric.chart,
                     version: GATEWAY_CHARTS.nginxGatewayFabric.version,
                     namespace: ns,
-                    values: {
-                        fullnameOverride: NGF_NAME,
-                        nginxGateway: {
-                            gatewayClassName: g.className,
-                            replicas: prod ? 2 : 1,
-                            // A trading platform does not report usage to a vendor.
-                            productTelemetry: { enable: false },
-                            // No podDisruptionBudget here: NGF 2.6.7's chart has no such value (it arrived on NGF's main
-                            // branch later) and would ignore it silently. The budget is a resource of its own below.
-                            ...(prod ? { topologySpreadConstraints: [zoneSpread(CONTROL_PLANE_SELECTOR)] } : {}),
-                        },
-                        certGenerator: { enable: false },
-                        nginx: {
-                            // The data plane NGF provisions per Gateway: three replicas spread over the three AZs.
-                            replicas: prod ? 3 : 1,
-                            ...(prod ? { pod: { topologySpreadConstraints: [zoneSpread(DATA_PLANE_SELECTOR)] } } : {}),
-                            // Local keeps the client's source IP and skips a second hop between nodes.
-                            service: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
-                        },
-                    },
+                    values: nginxGatewayFabricValues(prod, g.className),
                 },
                 after(...crds, server, agent),
             ),

@@ -24,9 +24,17 @@ export interface ExporterCredentials {
 const podSecurity = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } };
 const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } };
 
+/** Exporter pods: two in prod (either one keeps the data stores' alerts alive through a node drain), one in dev. */
+export const exporterReplicas = (profile: Profile) => (profile === "production" ? 2 : 1);
+const resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "250m", memory: "128Mi" } };
+
 export function postgresExporterValues(profile: Profile, host: string, database = "deepalpha"): Record<string, unknown> {
+    const prod = profile === "production";
     return {
         fullnameOverride: EXPORTERS.postgres.release,
+        replicaCount: exporterReplicas(profile),
+        // The chart's own budget (maxUnavailable 1); redis-exporter's chart has none (the tier creates it).
+        podDisruptionBudget: { enabled: prod, maxUnavailable: 1 },
         config: {
             datasource: {
                 host,
@@ -40,7 +48,7 @@ export function postgresExporterValues(profile: Profile, host: string, database 
         },
         podSecurityContext: podSecurity,
         securityContext: containerSecurity,
-        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        resources,
     };
 }
 
@@ -49,11 +57,12 @@ export function redisExporterValues(profile: Profile, host: string, tls = profil
     const scheme = tls ? "rediss" : "redis";
     return {
         fullnameOverride: EXPORTERS.redis.release,
+        replicaCount: exporterReplicas(profile),
         redisAddress: `${scheme}://${host}:${DATA_PORTS.redis}`,
         // redisUser is a name, not a secret: the chart sets it as REDIS_USER; the password stays in the Secret.
         auth: { enabled: true, secret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.redisPassword }, ...(user ? { redisUser: user } : {}) },
         podSecurityContext: podSecurity,
         securityContext: containerSecurity,
-        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        resources,
     };
 }

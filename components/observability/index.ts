@@ -10,7 +10,8 @@ import { NAMESPACES, PART_OF, labelsFor } from "../shared/conventions";
 import { buildAlertGroups } from "./alerts";
 import { CHARTS, chartSource } from "./charts";
 import { DASHBOARD_FILE, buildDashboard, stableJson } from "./dashboard";
-import { EXPORTER_SECRET, EXPORTER_SECRET_KEYS, type ExporterCredentials, postgresExporterValues, redisExporterValues } from "./exporters";
+import { chartDisruptionBudgets } from "./disruption-budgets";
+import { EXPORTER_SECRET, EXPORTER_SECRET_KEYS, type ExporterCredentials, exporterReplicas, postgresExporterValues, redisExporterValues } from "./exporters";
 import { ECK_RELEASE, ELASTICSEARCH_WAIT_FOR, ES_CONNECTION, ES_NAME, FLUENT_BIT_RELEASE, KIBANA_NAME, eckOperatorValues, elasticsearchSpec, fluentBitValues, kibanaSpec } from "./logging";
 import {
     GRAFANA_ADMIN_SECRET,
@@ -23,7 +24,7 @@ import {
 } from "./metrics-stack";
 import { monitoringPolicies, toNetworkPolicySpec } from "./network-policies";
 import { EXPORTERS, type MonitorSpec, certManagerPodMonitor, exporterServiceMonitors, workloadPodMonitors } from "./scrape";
-import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, TRACE_INDEX_PREFIX, TRACE_RETENTION_DAYS, indexCleanerContainer, jaegerValues } from "./tracing";
+import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, TRACE_INDEX_PREFIX, TRACE_RETENTION_DAYS, indexCleanerContainer, jaegerReplicas, jaegerValues } from "./tracing";
 
 export type { ExporterCredentials } from "./exporters";
 
@@ -288,8 +289,21 @@ export class Observability extends pulumi.ComponentResource {
             );
         }
 
+        // --- Budgets for the chart Deployments whose charts render none. ------------------------------
+        const budgets = chartDisruptionBudgets({
+            redisExporterReplicas: args.exporterCredentials && install("prometheus-redis-exporter") ? exporterReplicas(args.profile) : 0,
+            jaegerReplicas: install("jaeger") ? jaegerReplicas(args.profile, s.tracingStorage) : 0,
+        });
+        for (const b of budgets) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb-${b.name}`,
+                { metadata: { name: b.name, namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } }, spec: { minAvailable: 1, selector: { matchLabels: b.matchLabels } } },
+                k8sOpts,
+            );
+        }
+
         // --- NetworkPolicies. ---------------------------------------------------------------------------
-        for (const p of monitoringPolicies({ dataCidrs: args.dataCidrs, logging: s.logging, elasticsearch: useElasticsearch })) {
+        for (const p of monitoringPolicies({ dataCidrs: args.dataCidrs })) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-netpol-${p.name}`,
                 { metadata: { name: p.name, namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } }, spec: toNetworkPolicySpec(p) },

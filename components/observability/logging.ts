@@ -4,7 +4,7 @@
 // `elastic` user's password itself (no credential ever passes through Pulumi or Helm values), and the
 // same cluster is Jaeger's durable trace store in prod.
 import type { Profile } from "../../settings/schema";
-import { NAMESPACES, PROD_STORAGE_CLASS } from "../shared/conventions";
+import { NAMESPACES, PROD_STORAGE_CLASS, exemptions } from "../shared/conventions";
 import { ELASTIC_STACK_VERSION } from "./charts";
 import type { ElasticsearchConnection } from "./tracing";
 
@@ -24,11 +24,26 @@ export const ES_CONNECTION: ElasticsearchConnection = {
 /** ECK's orchestration phase once every node is up and the cluster answers (ElasticsearchReadyPhase). */
 export const ELASTICSEARCH_WAIT_FOR = "jsonpath={.status.phase}=Ready";
 
+/** Why ECK's operator container has no probes. */
+export const ECK_PROBE_EXEMPTION = "the ECK 3.5.0 operator serves no health endpoint and its chart renders no probe; it serves no traffic (its webhook is off)";
+
+/** Why Fluent Bit runs as root on host paths (the chart's DaemonSet annotations). */
+export const FLUENT_BIT_EXEMPTIONS = {
+    "pod-allowed-volume-types": "the log shipper reads the node's container logs and journal: hostPath /var/log, /var/lib/docker/containers and /etc/machine-id",
+    "pod-run-as-non-root": "the node's container log files are root-owned (0640): the log shipper reads them as root, with every capability dropped",
+} as const;
+
 export function eckOperatorValues(profile: Profile): Record<string, unknown> {
     return {
         // Only the monitoring namespace holds Elastic resources: the operator watches nothing else.
         managedNamespaces: [NAMESPACES.monitoring],
         installCRDs: true,
+        // No validating webhook: the operator runs the same validation when it reconciles (an invalid Elasticsearch
+        // is marked invalid, and pulumi up's wait for Ready fails); the chart would otherwise pass the webhook's Secret
+        // name in a WEBHOOK_SECRET variable and need ingress from anywhere on 9443 (ECK's own restricted profile).
+        webhook: { enabled: false },
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        statefulsetAnnotations: exemptions({ "workload-probes": ECK_PROBE_EXEMPTION }),
         resources: profile === "production"
             ? { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } }
             : { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
@@ -126,8 +141,13 @@ export function fluentBitValues(profile: Profile): Record<string, unknown> {
         extraVolumes: [{ name: "es-ca", secret: { secretName: es.caSecret.name } }],
         extraVolumeMounts: [{ name: "es-ca", mountPath: "/fluent-bit/es-ca", readOnly: true }],
         resources: profile === "production"
-            ? { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } }
-            : { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+            ? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } }
+            : { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+        // Root (to read the root-owned log files) but nothing else: no capability, no escalation, no writes outside
+        // its mounts (the chart's config keeps no tail database), RuntimeDefault seccomp.
+        podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+        annotations: exemptions(FLUENT_BIT_EXEMPTIONS),
         // Tolerate every taint: the executor nodes' logs matter most.
         tolerations: [{ operator: "Exists" }],
         config: {

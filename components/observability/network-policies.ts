@@ -36,8 +36,6 @@ export const NGF_METRICS_PORT = 9113;
 export interface PolicyOptions {
     /** Where the managed data stores live in prod (VPC CIDR); in dev they are pods of the data namespace. */
     dataCidrs?: string[];
-    logging: boolean;
-    elasticsearch: boolean;
 }
 
 export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
@@ -109,14 +107,6 @@ export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
             egress: [{ peers: dataPeers, ports: tcp(5432, 6379) }],
         },
     ];
-    if (o.logging || o.elasticsearch) {
-        specs.push({
-            // ECK's validating webhook (9443) and Elasticsearch's own nodes are called by the API server / operator.
-            name: "elastic-operator-webhook-ingress",
-            podSelector: app("elastic-operator"),
-            ingress: [{ peers: [anywhere], ports: tcp(9443) }],
-        });
-    }
     return specs;
 }
 

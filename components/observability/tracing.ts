@@ -98,6 +98,9 @@ export function indexCleanerContainer(es: ElasticsearchConnection, days: number,
 /** Index prefix of the trace indices (jaegerConfig's `indices.index_prefix`). */
 export const TRACE_INDEX_PREFIX = "jaeger";
 
+/** In-memory storage is per process: more than one replica would split the traces. */
+export const jaegerReplicas = (profile: Profile, storage: "memory" | "elasticsearch") => (storage === "memory" ? 1 : profile === "production" ? 2 : 1);
+
 export function jaegerValues(profile: Profile, storage: "memory" | "elasticsearch", es?: ElasticsearchConnection): Record<string, unknown> {
     const prod = profile === "production";
     const volumes =
@@ -117,15 +120,14 @@ export function jaegerValues(profile: Profile, storage: "memory" | "elasticsearc
         fullnameOverride: JAEGER_RELEASE,
         userconfig: jaegerConfig(storage, es),
         jaeger: {
-            // In-memory storage is per process: more than one replica would split the traces.
-            replicas: storage === "memory" ? 1 : prod ? 2 : 1,
+            replicas: jaegerReplicas(profile, storage),
             // The chart's Deployment is Recreate unless a strategy is given: every rollout would take both
             // replicas down. With shared storage a new pod starts before an old one goes.
             ...(storage === "elasticsearch" ? { strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } : {}),
             serviceAccount: { automountServiceAccountToken: false },
             resources: prod
-                ? { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } }
-                : { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                ? { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } }
+                : { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
             securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,

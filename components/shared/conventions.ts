@@ -64,6 +64,11 @@ export function selectorFor(name: string): Record<string, string> {
  */
 export const EXEMPTION_ANNOTATION_PREFIX = "policy.deepalpha.io/exempt-";
 
+/** Exemption annotations, one per policy, each with its reason (for a chart's object- or pod-annotation values). */
+export function exemptions(reasons: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(reasons).map(([policy, reason]) => [EXEMPTION_ANNOTATION_PREFIX + policy, reason]));
+}
+
 /** The shared Gateway (Gateway API) the cluster tier creates and the application tier attaches routes to. */
 export const GATEWAY = {
     name: "deepalpha",

@@ -57,18 +57,19 @@ function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" |
     };
 }
 
-/** Every `policy.deepalpha.io/exempt-*` annotation on an object or its pod template. */
+/**
+ * Every `policy.deepalpha.io/exempt-*` annotation on an object or its pod template, and in a Chart's values (where
+ * it is an annotation value the chart renders onto one of its objects: `annotations`, `podAnnotations`,
+ * `deploymentAnnotations`, ...; `npm run charts:check` shows which object).
+ */
 export function findExemptions(resources: RegisteredResource[]): Exemption[] {
     const out: Exemption[] = [];
     const visit = (urn: string, v: unknown) => {
         if (!v || typeof v !== "object") return;
         if (Array.isArray(v)) return v.forEach((x) => visit(urn, x));
         for (const [k, x] of Object.entries(v)) {
-            if (k === "annotations" && x && typeof x === "object") {
-                for (const [a, reason] of Object.entries(x)) {
-                    if (a.startsWith(EXEMPTION_ANNOTATION_PREFIX)) out.push({ urn, rule: a.slice(EXEMPTION_ANNOTATION_PREFIX.length), reason: String(reason) });
-                }
-            } else visit(urn, x);
+            if (k.startsWith(EXEMPTION_ANNOTATION_PREFIX)) out.push({ urn, rule: k.slice(EXEMPTION_ANNOTATION_PREFIX.length), reason: String(x) });
+            else visit(urn, x);
         }
     };
     for (const r of resources) visit(r.urn, r.inputs);
