@@ -800,6 +800,40 @@ describe("data tier: restore drill", () => {
             expect(restore.command[2]).to.contain("listen_addresses=''"); // the throwaway server has no TCP listener
             expect(backup.spec.jobTemplate.spec.template.spec.initContainers[0].command[2]).to.contain("pg_dump").and.contain("--snapshot=");
         });
+
+        it(`${stack}: also restores the newest InfluxDB backup into a throwaway influxd of the live image, in the pod only, and compares manifests`, async () => {
+            const run = stack === "dev" ? await dev() : await prod();
+            const cj = k8sObject(run, "CronJob", "restore-drill").values as Obj;
+            const spec = cj.spec.jobTemplate.spec.template.spec;
+            // Both drills run side by side: a failed PostgreSQL drill does not hide the InfluxDB result, and either fails the Job.
+            expect(spec.containers.map((c: Obj) => c.name)).to.deep.equal(["restore-and-compare", "influxdb-restore-and-compare"]);
+            expect(spec.initContainers[0].command[2]).to.include('--include "postgres_*" --include "influxdb_*"');
+            const influx = spec.containers[1];
+            const influxBackup = k8sObject(run, "CronJob", "influxdb-backup").values as Obj;
+            const backupContainer = influxBackup.spec.jobTemplate.spec.template.spec.initContainers[0];
+            expect(influx.image).to.equal(backupContainer.image).and.match(/^influxdb:2\./);
+            if (stack === "dev") expect(influx.image).to.equal((k8sObject(run, "StatefulSet", "influxdb", NAMESPACES.data).values as Obj).spec.template.spec.containers[0].image);
+            // No credentials, restricted, bounded, its data in the pod's scratch volume.
+            expect(influx.envFrom ?? []).to.deep.equal([]);
+            expect(influx.env.filter((e: Obj) => e.valueFrom)).to.deep.equal([]);
+            expect(influx.securityContext).to.deep.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
+            expect(influx.securityContext.capabilities).to.deep.equal({ drop: ["ALL"] });
+            expect(influx.resources).to.deep.equal({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+            expect(influx.volumeMounts.map((m: Obj) => m.mountPath)).to.include.members(["/drill", "/tmp"]);
+            const drillVolume = spec.volumes.find((v: Obj) => v.name === "drill");
+            expect(drillVolume.emptyDir.sizeLimit).to.equal(stack === "dev" ? "10Gi" : "100Gi");
+            const script = influx.command[2] as string;
+            expect(influx.command.slice(0, 2)).to.deep.equal(["sh", "-c"]);
+            // Listens on the pod's loopback only, never enforces retention, restores buckets (not --full) and compares.
+            expect(script).to.include("--http-bind-address=127.0.0.1:8086").and.include("--storage-retention-check-interval=87600h");
+            expect(script).to.match(/--engine-path="\$work\/engine"/).and.match(/work="\$DRILL_DIR\/influxd"/);
+            expect(script).to.include('influx restore "$dir"').and.not.include("--full");
+            expect(script).to.include('influx_manifest_compare "$manifest"');
+            // The backup writes the manifest beside its directory, with the cutoff taken before the backup starts.
+            const backupScript = backupContainer.command[2] as string;
+            expect(backupScript.indexOf("cutoff=$(date -u")).to.be.lessThan(backupScript.indexOf("influx backup"));
+            expect(backupScript.indexOf("influx backup")).to.be.lessThan(backupScript.indexOf('influx_manifest "$INFLUX_ORG" "$cutoff" "$dir.manifest"'));
+        });
     }
 });
 
