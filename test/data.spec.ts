@@ -8,6 +8,7 @@ import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "../components/shared/co
 import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "../components/data/postgres-tuning";
 import { migrationSql, partitionSql } from "../components/data/schema-migration";
 import { localRedisAcl, REDIS_ACL_RULES } from "../components/data/redis-local";
+import { ELASTICACHE_RESTRICTED_COMMANDS, elastiCacheAccessString } from "../components/data/redis-elasticache";
 import { lifecycleRules } from "../components/data/object-storage-s3";
 import { backupsAccessPolicy } from "../components/data/iam";
 import { irsaTrustPolicy } from "../components/shared/irsa";
@@ -189,13 +190,40 @@ describe("data tier, prod: ElastiCache Redis", () => {
         expect(Object.keys(byName)).to.have.members(["default", "deepalpha", "deepalpha_exporter"]);
         expect(byName.default.accessString).to.match(/^off /);
         expect(byName.deepalpha.accessString).to.equal(`on ${REDIS_ACL_RULES.app}`);
-        expect(byName.deepalpha_exporter.accessString).to.equal(`on ${REDIS_ACL_RULES.exporter.replace("resetchannels ", "")}`);
+        // The dev rules minus what ElastiCache refuses: resetchannels and CONFIG (a restricted command there).
+        expect(byName.deepalpha_exporter.accessString).to.equal(`on ${REDIS_ACL_RULES.exporter.replace("resetchannels ", "").replace("+config|get ", "")}`);
         for (const u of byType(run, "aws:elasticache/user:User")) {
             expect((u.values as Obj).engine).to.equal("redis");
             expect(u.inputs.authenticationMode, u.name).to.deep.equal({ type: "password", passwords: [SECRET_MASK] });
         }
         // The application and the exporter log in with their own user names.
         expect(chartValuesOf(run, "redis-exporter").auth).to.deep.include({ redisUser: "deepalpha_exporter" });
+    });
+});
+
+describe("data tier, prod: ElastiCache access strings (AWS: Clusters.RBAC, SupportedCommands)", () => {
+    it("keeps the app's string whole (&* from 6.2, |-subcommands from 7.0) at the pinned 7.1", () => {
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.app, "7.1")).to.equal("on ~* &* +@all -@admin -@dangerous");
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.probe, "7.1")).to.equal("on -@all +ping");
+    });
+
+    it("drops reset rules and every rule naming a command ElastiCache does not offer, subcommands included", () => {
+        const exporter = elastiCacheAccessString(REDIS_ACL_RULES.exporter, "7.1");
+        expect(exporter.split(" ")).to.not.include.members(["resetchannels", "+config|get"]);
+        expect(exporter).to.match(/^on -@all \+ping \+info \+client\|setname /).and.include("+slowlog|get").and.include("+memory|stats");
+        for (const rule of ["+config|get", "-config", "+CONFIG|GET", "+debug", "+acl|setuser", "+cluster|setslot", "+bgsave", "-shutdown", "resetkeys", "reset"]) {
+            expect(elastiCacheAccessString(`-@all +ping ${rule}`, "7.1"), rule).to.equal("on -@all +ping");
+        }
+        // Allowed neighbours of restricted commands stay.
+        expect(elastiCacheAccessString("-@all +acl|whoami +cluster|info +client|list", "7.1")).to.equal("on -@all +acl|whoami +cluster|info +client|list");
+        for (const r of ELASTICACHE_RESTRICTED_COMMANDS) expect(r).to.match(/^[a-z]+(\|[a-z]+)?$/);
+    });
+
+    it("refuses an engine too old for the syntax, naming the setting and the version needed", () => {
+        expect(() => elastiCacheAccessString(REDIS_ACL_RULES.app, "6.0")).to.throw(/data\.redis\.engineVersion: got "6\.0".*channel rules \(&\*\).*Redis OSS 6\.2 on/);
+        expect(() => elastiCacheAccessString(REDIS_ACL_RULES.exporter, "6.2")).to.throw(/data\.redis\.engineVersion: got "6\.2".*subcommand rules.*7\.0 on/);
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.app, "6.2")).to.include("&*");
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.exporter, "7.0")).to.include("+client|setname");
     });
 });
 
