@@ -45,8 +45,8 @@ export function influxManifestFunctions(): string {
         "  tr -d '\\r' < \"$m_tmp/buckets.csv\" | awk -F, 'NF >= 4 && $1 == \"\" && $2 != \"result\" { print $4 }' > \"$m_tmp/buckets\"",
         '  if grep -q \'"\' "$m_tmp/buckets"; then echo "influx manifest: a bucket name with a comma or a quote is not supported: $(grep \'"\' "$m_tmp/buckets" | head -n 1)" >&2; return 1; fi',
         '  while IFS= read -r b; do',
-        // Flux string literal: escape backslash, quote and $ (string interpolation).
-        "    fb=$(printf '%s' \"$b\" | sed 's/[\\\\\"$]/\\\\&/g')",
+        // Flux string literal (flux SPEC.md, string_lit): escape backslash and quote; $ as the byte \x24, so "${" never interpolates.
+        "    fb=$(printf '%s' \"$b\" | sed -e 's/[\\\\\"]/\\\\&/g' -e 's/\\$/\\\\x24/g')",
         `    influx query --org "$m_org" --raw "${FLUX_DATA}`,
         'data |> yield(name: \\"data\\")" < /dev/null > "$m_tmp/data.csv" || return 1',
         `    influx query --org "$m_org" --raw "${FLUX_DATA}`,
