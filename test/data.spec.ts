@@ -8,6 +8,7 @@ import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "../components/shared/co
 import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "../components/data/postgres-tuning";
 import { migrationSql, partitionSql } from "../components/data/schema-migration";
 import { localRedisAcl, REDIS_ACL_RULES } from "../components/data/redis-local";
+import { ELASTICACHE_RESTRICTED_COMMANDS, elastiCacheAccessString } from "../components/data/redis-elasticache";
 import { lifecycleRules } from "../components/data/object-storage-s3";
 import { backupsAccessPolicy } from "../components/data/iam";
 import { irsaTrustPolicy } from "../components/shared/irsa";
@@ -189,13 +190,40 @@ describe("data tier, prod: ElastiCache Redis", () => {
         expect(Object.keys(byName)).to.have.members(["default", "deepalpha", "deepalpha_exporter"]);
         expect(byName.default.accessString).to.match(/^off /);
         expect(byName.deepalpha.accessString).to.equal(`on ${REDIS_ACL_RULES.app}`);
-        expect(byName.deepalpha_exporter.accessString).to.equal(`on ${REDIS_ACL_RULES.exporter.replace("resetchannels ", "")}`);
+        // The dev rules minus what ElastiCache refuses: resetchannels and CONFIG (a restricted command there).
+        expect(byName.deepalpha_exporter.accessString).to.equal(`on ${REDIS_ACL_RULES.exporter.replace("resetchannels ", "").replace("+config|get ", "")}`);
         for (const u of byType(run, "aws:elasticache/user:User")) {
             expect((u.values as Obj).engine).to.equal("redis");
             expect(u.inputs.authenticationMode, u.name).to.deep.equal({ type: "password", passwords: [SECRET_MASK] });
         }
         // The application and the exporter log in with their own user names.
         expect(chartValuesOf(run, "redis-exporter").auth).to.deep.include({ redisUser: "deepalpha_exporter" });
+    });
+});
+
+describe("data tier, prod: ElastiCache access strings (AWS: Clusters.RBAC, SupportedCommands)", () => {
+    it("keeps the app's string whole (&* from 6.2, |-subcommands from 7.0) at the pinned 7.1", () => {
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.app, "7.1")).to.equal("on ~* &* +@all -@admin -@dangerous");
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.probe, "7.1")).to.equal("on -@all +ping");
+    });
+
+    it("drops reset rules and every rule naming a command ElastiCache does not offer, subcommands included", () => {
+        const exporter = elastiCacheAccessString(REDIS_ACL_RULES.exporter, "7.1");
+        expect(exporter.split(" ")).to.not.include.members(["resetchannels", "+config|get"]);
+        expect(exporter).to.match(/^on -@all \+ping \+info \+client\|setname /).and.include("+slowlog|get").and.include("+memory|stats");
+        for (const rule of ["+config|get", "-config", "+CONFIG|GET", "+debug", "+acl|setuser", "+cluster|setslot", "+bgsave", "-shutdown", "resetkeys", "reset"]) {
+            expect(elastiCacheAccessString(`-@all +ping ${rule}`, "7.1"), rule).to.equal("on -@all +ping");
+        }
+        // Allowed neighbours of restricted commands stay.
+        expect(elastiCacheAccessString("-@all +acl|whoami +cluster|info +client|list", "7.1")).to.equal("on -@all +acl|whoami +cluster|info +client|list");
+        for (const r of ELASTICACHE_RESTRICTED_COMMANDS) expect(r).to.match(/^[a-z]+(\|[a-z]+)?$/);
+    });
+
+    it("refuses an engine too old for the syntax, naming the setting and the version needed", () => {
+        expect(() => elastiCacheAccessString(REDIS_ACL_RULES.app, "6.0")).to.throw(/data\.redis\.engineVersion: got "6\.0".*channel rules \(&\*\).*Redis OSS 6\.2 on/);
+        expect(() => elastiCacheAccessString(REDIS_ACL_RULES.exporter, "6.2")).to.throw(/data\.redis\.engineVersion: got "6\.2".*subcommand rules.*7\.0 on/);
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.app, "6.2")).to.include("&*");
+        expect(elastiCacheAccessString(REDIS_ACL_RULES.exporter, "7.0")).to.include("+client|setname");
     });
 });
 
@@ -799,6 +827,40 @@ describe("data tier: restore drill", () => {
             expect(spec.securityContext.runAsNonRoot).to.equal(true);
             expect(restore.command[2]).to.contain("listen_addresses=''"); // the throwaway server has no TCP listener
             expect(backup.spec.jobTemplate.spec.template.spec.initContainers[0].command[2]).to.contain("pg_dump").and.contain("--snapshot=");
+        });
+
+        it(`${stack}: also restores the newest InfluxDB backup into a throwaway influxd of the live image, in the pod only, and compares manifests`, async () => {
+            const run = stack === "dev" ? await dev() : await prod();
+            const cj = k8sObject(run, "CronJob", "restore-drill").values as Obj;
+            const spec = cj.spec.jobTemplate.spec.template.spec;
+            // Both drills run side by side: a failed PostgreSQL drill does not hide the InfluxDB result, and either fails the Job.
+            expect(spec.containers.map((c: Obj) => c.name)).to.deep.equal(["restore-and-compare", "influxdb-restore-and-compare"]);
+            expect(spec.initContainers[0].command[2]).to.include('--include "postgres_*" --include "influxdb_*"');
+            const influx = spec.containers[1];
+            const influxBackup = k8sObject(run, "CronJob", "influxdb-backup").values as Obj;
+            const backupContainer = influxBackup.spec.jobTemplate.spec.template.spec.initContainers[0];
+            expect(influx.image).to.equal(backupContainer.image).and.match(/^influxdb:2\./);
+            if (stack === "dev") expect(influx.image).to.equal((k8sObject(run, "StatefulSet", "influxdb", NAMESPACES.data).values as Obj).spec.template.spec.containers[0].image);
+            // No credentials, restricted, bounded, its data in the pod's scratch volume.
+            expect(influx.envFrom ?? []).to.deep.equal([]);
+            expect(influx.env.filter((e: Obj) => e.valueFrom)).to.deep.equal([]);
+            expect(influx.securityContext).to.deep.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
+            expect(influx.securityContext.capabilities).to.deep.equal({ drop: ["ALL"] });
+            expect(influx.resources).to.deep.equal({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+            expect(influx.volumeMounts.map((m: Obj) => m.mountPath)).to.include.members(["/drill", "/tmp"]);
+            const drillVolume = spec.volumes.find((v: Obj) => v.name === "drill");
+            expect(drillVolume.emptyDir.sizeLimit).to.equal(stack === "dev" ? "10Gi" : "100Gi");
+            const script = influx.command[2] as string;
+            expect(influx.command.slice(0, 2)).to.deep.equal(["sh", "-c"]);
+            // Listens on the pod's loopback only, never enforces retention, restores buckets (not --full) and compares.
+            expect(script).to.include("--http-bind-address=127.0.0.1:8086").and.include("--storage-retention-check-interval=87600h");
+            expect(script).to.match(/--engine-path="\$work\/engine"/).and.match(/work="\$DRILL_DIR\/influxd"/);
+            expect(script).to.include('influx restore "$dir"').and.not.include("--full");
+            expect(script).to.include('influx_manifest_compare "$manifest"');
+            // The backup writes the manifest beside its directory, with the cutoff taken before the backup starts.
+            const backupScript = backupContainer.command[2] as string;
+            expect(backupScript.indexOf("cutoff=$(date -u")).to.be.lessThan(backupScript.indexOf("influx backup"));
+            expect(backupScript.indexOf("influx backup")).to.be.lessThan(backupScript.indexOf('influx_manifest "$INFLUX_ORG" "$cutoff" "$dir.manifest"'));
         });
     }
 });

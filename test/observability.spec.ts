@@ -111,6 +111,7 @@ const REQUIRED_ALERTS = [
     "TradesDefaultPartitionHasRows",
     "TradesPartitionJobFailed",
     "TradesPartitionsNotMaintained",
+    "TradesFuturePartitionsLow",
     "RestoreDrillFailed",
     "RestoreDrillNotPassedRecently",
 ];

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
+import { INFLUX_CUTOFF_LINE, influxManifestFunctions } from "./influx-manifest";
 
 /** Where the dump and upload containers share their files (the scratch volume); env BACKUP_DIR of each container. */
 export const BACKUP_DIR = "/backup/out";
@@ -61,12 +62,16 @@ export function pgDumpScript(): string {
 /**
  * influx backup needs an operator token. In dev that is the token the server was set up with (INFLUX_TOKEN).
  * Timestream for InfluxDB issues no token through its API, so in prod the job signs in with the admin user,
- * creates an operator token for this run only and deletes it on exit.
+ * creates an operator token for this run only and deletes it on exit. After the backup it writes
+ * influxdb_<stamp>.manifest beside the directory (influx-manifest.ts), which the restore drill checks.
  */
 export function influxBackupScript(): string {
     return [
         "set -eu",
+        influxManifestFunctions(),
         'day=$(date -u +%Y-%m-%d); stamp=$(date -u +%Y%m%dT%H%M%SZ)',
+        // Before the backup starts: the manifest covers only points older than this.
+        INFLUX_CUTOFF_LINE,
         'dir="$BACKUP_DIR/$day/influxdb_${stamp}"',
         'export INFLUX_CONFIGS_PATH=/tmp/influx-configs',
         'if [ -z "${INFLUX_TOKEN:-}" ]; then',
@@ -81,6 +86,7 @@ export function influxBackupScript(): string {
         "fi",
         'mkdir -p "$BACKUP_DIR/$day"',
         'influx backup --host "$INFLUX_HOST" "$dir"',
+        'influx_manifest "$INFLUX_ORG" "$cutoff" "$dir.manifest"',
         'echo "$day" > "$BACKUP_DIR/PREFIX"',
     ].join("\n");
 }

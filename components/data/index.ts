@@ -154,12 +154,12 @@ export class DataTier extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [schema.migration] },
         );
-        // Two hours after the PostgreSQL backup starts: its dump of the day is in the bucket by then.
+        // Two hours after the PostgreSQL backup starts (90 minutes after the InfluxDB backup): both are in the bucket by then.
         createRestoreDrill(
             {
                 namespace: r.jobsNamespace,
                 schedule: shiftMinutes(s.backupSchedule, 120),
-                images: { postgres: image(s.images.postgres), awsCli: image(s.images.awsCli) },
+                images: { postgres: image(s.images.postgres), influxdb: image(s.images.influxdb), awsCli: image(s.images.awsCli) },
                 jobsSecretName: jobsSecret.metadata.name,
                 serviceAccountName: r.jobsServiceAccount,
                 scratchSize: args.profile === "local" ? "10Gi" : "100Gi",

@@ -4,8 +4,8 @@
 //
 // Least privilege through ElastiCache RBAC (Redis OSS 6.0 and later, with in-transit encryption: the pinned 7.1
 // qualifies) instead of one shared AUTH token: a user group with the application's and the exporter's users, each
-// with the access string of the dev ACL file (redis-local.ts), and the `default` user every group must hold,
-// switched off. Passwords come from @pulumi/random and stay secret in state.
+// with the access string of the dev ACL file (redis-local.ts) minus what ElastiCache refuses (elastiCacheAccessString),
+// and the `default` user every group must hold, switched off. Passwords come from @pulumi/random and stay secret in state.
 //
 // Durability without AOF: ElastiCache does not offer AOF on Multi-AZ groups. A write acknowledged by the
 // primary is replicated asynchronously to two replicas in two other AZs; a failed primary is replaced by a
@@ -21,11 +21,51 @@ import { DATA_STORE_TIMEOUTS } from "./common";
 import { REDIS_ACL_RULES, REDIS_USERS } from "./redis-local";
 
 /**
- * ElastiCache access string for a user: "on" plus the dev ACL rules. ElastiCache refuses reset rules in access
- * strings (it manages the passwords), so resetchannels is left out; a new ElastiCache user has no channel anyway.
+ * Commands ElastiCache does not offer on Redis OSS node-based clusters ("Restricted Valkey and Redis OSS commands",
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SupportedCommands.html). Its RBAC page says "You can't use
+ * forbidden and renamed commands as part of the access string. If you specify a forbidden or a renamed command, an
+ * exception will be thrown." (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html)
  */
-export function elastiCacheAccessString(rules: string): string {
-    return `on ${rules.replace(/\bresetchannels\s*/, "")}`;
+export const ELASTICACHE_RESTRICTED_COMMANDS = [
+    "acl|setuser", "acl|load", "acl|save", "acl|deluser", "bgrewriteaof", "bgsave", "cluster|addslot", "cluster|addslotsrange",
+    "cluster|bumpepoch", "cluster|delslot", "cluster|delslotsrange", "cluster|failover", "cluster|flushslots", "cluster|forget",
+    "cluster|links", "cluster|meet", "cluster|setslot", "config", "debug", "migrate", "psync", "replicaof", "save", "slaveof", "shutdown", "sync",
+] as const;
+
+/** Whether a +cmd / -cmd / +cmd|sub rule names a restricted command (or a subcommand of a restricted one). */
+function namesRestrictedCommand(rule: string): boolean {
+    const m = /^[+-]([a-z_-]+)(?:\|([a-z_-]+))?$/i.exec(rule);
+    if (!m) return false;
+    const [cmd, sub] = [m[1].toLowerCase(), m[2]?.toLowerCase()];
+    return (ELASTICACHE_RESTRICTED_COMMANDS as readonly string[]).some((r) => r === cmd || (sub !== undefined && r === `${cmd}|${sub}`));
+}
+
+/**
+ * ElastiCache access string for a user: "on" plus the dev ACL rules, minus what ElastiCache refuses: reset rules
+ * (it manages the passwords: "You can't use the reset command as a part of an access string"; a new ElastiCache
+ * user has no channel anyway) and rules naming a restricted command (the exporter's `+config|get`: CONFIG does not
+ * exist there, so the exporter's CONFIG GET fails either way). The same page gates the syntax by engine version:
+ * "For Redis OSS version 6.2 and above ... `&*`", "For Redis OSS version 7.0 and above ... `|`" (subcommands): an
+ * older engine is refused here, naming the setting, instead of failing in CreateUser.
+ */
+export function elastiCacheAccessString(rules: string, engineVersion: string): string {
+    const kept = rules.split(/\s+/).filter((r) => r && !/^reset/.test(r) && !namesRestrictedCommand(r));
+    const [major, minor] = engineVersion.split(".").map(Number);
+    const atLeast = (ma: number, mi: number) => major > ma || (major === ma && minor >= mi);
+    const needs: [boolean, string, string][] = [
+        [kept.some((r) => r.startsWith("&")), "6.2", "pub/sub channel rules (&*)"],
+        [kept.some((r) => r.includes("|")), "7.0", "subcommand rules (+cmd|sub)"],
+    ];
+    for (const [used, version, what] of needs) {
+        const [ma, mi] = version.split(".").map(Number);
+        if (used && !atLeast(ma, mi)) {
+            throw new pulumi.RunError(
+                `data.redis.engineVersion: got ${JSON.stringify(engineVersion)}; the RBAC users' access strings use ${what}, which ElastiCache ` +
+                    `accepts from Redis OSS ${version} on. Use ${version} or newer (7.1 is the default).`,
+            );
+        }
+    }
+    return ["on", ...kept].join(" ");
 }
 
 /** The switched-off default user every ElastiCache user group must contain (user name "default"). */
@@ -76,8 +116,8 @@ export function createElastiCacheRedis(a: ElastiCacheRedisArgs, parent: pulumi.R
     const defaultPassword = new random.RandomPassword(`${id}-default-user`, { length: 32, special: false }, { parent }).result;
     const users = [
         user("default", "default", ELASTICACHE_DISABLED_DEFAULT_ACCESS, pulumi.secret(defaultPassword)),
-        user("app", REDIS_USERS.app, elastiCacheAccessString(REDIS_ACL_RULES.app), a.passwords.app),
-        user("exporter", REDIS_USERS.exporter, elastiCacheAccessString(REDIS_ACL_RULES.exporter), a.passwords.exporter),
+        user("app", REDIS_USERS.app, elastiCacheAccessString(REDIS_ACL_RULES.app, s.engineVersion), a.passwords.app),
+        user("exporter", REDIS_USERS.exporter, elastiCacheAccessString(REDIS_ACL_RULES.exporter, s.engineVersion), a.passwords.exporter),
     ];
     const userGroup = new aws.elasticache.UserGroup(
         id,

@@ -1,13 +1,16 @@
-// The restore drill: a daily CronJob that proves the newest PostgreSQL backup restores. In its own pod (nothing
-// touches the live database) it downloads the newest day's dump and manifest from the backups bucket, starts a
-// throwaway PostgreSQL inside the container (initdb into a scratch volume, no TCP listener), restores the dump
-// and compares the restored copy's manifest (per table: rows, newest timestamp, checksum) with the one the backup
-// wrote in the dump's own snapshot. Any difference, a missing manifest or a failed restore fails the Job, which
-// Prometheus sees through kube-state-metrics (the RestoreDrillFailed and RestoreDrillNotPassedRecently alerts).
+// The restore drill: a daily CronJob that proves the newest PostgreSQL and InfluxDB backups restore. In its own pod
+// (nothing touches the live databases) it downloads the newest day's backups and manifests from the bucket, then
+// two containers run side by side: one starts a throwaway PostgreSQL (initdb into a scratch volume, no TCP
+// listener), restores the dump and compares the restored copy's manifest (per table: rows, newest timestamp,
+// checksum) with the one the backup wrote in the dump's own snapshot; the other starts a throwaway influxd (scratch
+// volume, 127.0.0.1 only), restores the `influx backup` directory and compares its manifest the same way
+// (influx-manifest.ts). Any difference, a missing manifest or a failed restore fails its container and so the Job,
+// which Prometheus sees through kube-state-metrics (the RestoreDrillFailed and RestoreDrillNotPassedRecently alerts).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { MANIFEST_SQL } from "./backups";
 import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
+import { influxManifestFunctions } from "./influx-manifest";
 
 export const RESTORE_DRILL = "restore-drill";
 /** UID and GID of `postgres` in the official Alpine images. */
@@ -15,7 +18,7 @@ export const POSTGRES_ALPINE_UID = 70;
 /** Where the download and restore containers share files (the scratch volume); env DRILL_DIR. */
 export const DRILL_DIR = "/drill";
 
-/** aws-cli container: the newest day's PostgreSQL dump and manifest into $DRILL_DIR/in/. Pure, for tests. */
+/** aws-cli container: the newest day's PostgreSQL dump, InfluxDB backup and their manifests into $DRILL_DIR/in/. Pure, for tests. */
 export function drillDownloadScript(): string {
     return [
         "set -euo pipefail",
@@ -24,7 +27,7 @@ export function drillDownloadScript(): string {
         'day=$(aws s3 ls "s3://${S3_BACKUPS_BUCKET}/" | awk \'$1 == "PRE" && $2 ~ /^[0-9]{4}-[0-9]{2}-[0-9]{2}\\/$/ { print $2 }\' | sort | tail -n 1)',
         '[ -n "$day" ] || { echo "restore drill: no backup in s3://${S3_BACKUPS_BUCKET}/" >&2; exit 1; }',
         'mkdir -p "$DRILL_DIR/in"',
-        'aws s3 cp --recursive --only-show-errors --exclude "*" --include "postgres_*" "s3://${S3_BACKUPS_BUCKET}/$day" "$DRILL_DIR/in/"',
+        'aws s3 cp --recursive --only-show-errors --exclude "*" --include "postgres_*" --include "influxdb_*" "s3://${S3_BACKUPS_BUCKET}/$day" "$DRILL_DIR/in/"',
         'echo "restore drill: downloaded s3://${S3_BACKUPS_BUCKET}/$day"',
     ].join("\n");
 }
@@ -58,11 +61,50 @@ export function drillRestoreScript(): string {
     ].join("\n");
 }
 
+/** Where the throwaway influxd listens: inside the pod only. */
+export const DRILL_INFLUXD_ADDRESS = "127.0.0.1:8086";
+
+/**
+ * influxdb container: start a throwaway influxd on a scratch directory (retention never enforced, so nothing the
+ * backup holds expires during the drill), set it up with a random one-off operator token, restore every bucket of
+ * the newest `influx backup` directory in $DRILL_DIR/in (organisations are created as needed), and compare the
+ * manifest read back from it with the one the backup wrote. Not `--full`: that would replace the drill's token
+ * with the backup's, which the drill does not have. Exits non-zero, with the difference on stderr. Pure, for tests.
+ */
+export function drillInfluxScript(): string {
+    return [
+        "set -eu",
+        'fail() { echo "restore drill FAILED (InfluxDB): $*" >&2; exit 1; }',
+        influxManifestFunctions(),
+        'dir=$(find "$DRILL_DIR/in" -mindepth 1 -maxdepth 1 -type d -name "influxdb_*" | sort | tail -n 1)',
+        '[ -n "$dir" ] || fail "no InfluxDB backup in $DRILL_DIR/in"',
+        'manifest="$dir.manifest"',
+        '[ -s "$manifest" ] || fail "no manifest beside $(basename "$dir")"',
+        "org=$(awk -F'\\t' '$1 == \"org\" { print $2; exit }' \"$manifest\")",
+        "cutoff=$(awk -F'\\t' '$1 == \"cutoff\" { print $2; exit }' \"$manifest\")",
+        '[ -n "$org" ] && [ -n "$cutoff" ] || fail "$(basename "$manifest") names no org or no cutoff"',
+        'work="$DRILL_DIR/influxd"; rm -rf "$work"; mkdir -p "$work"',
+        `export INFLUX_HOST="http://${DRILL_INFLUXD_ADDRESS}" INFLUX_CONFIGS_PATH="$work/influx-configs"`,
+        `influxd --bolt-path="$work/influxd.bolt" --engine-path="$work/engine" --sqlite-path="$work/influxd.sqlite" --http-bind-address=${DRILL_INFLUXD_ADDRESS} --reporting-disabled --storage-retention-check-interval=87600h --log-level=error > "$DRILL_DIR/influxd.log" 2>&1 &`,
+        "pid=$!",
+        "trap 'kill \"$pid\" 2>/dev/null || true' EXIT",
+        'i=0; until influx ping >/dev/null 2>&1; do i=$((i + 1)); [ "$i" -lt 120 ] || fail "the throwaway influxd did not start: $(tail -n 5 "$DRILL_DIR/influxd.log")"; sleep 1; done',
+        // A one-off operator token and password, never stored: the server is gone when the container ends.
+        "INFLUX_TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n'); export INFLUX_TOKEN",
+        "influx setup --force --username restore-drill --password \"$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n')\" --org restore-drill-scratch --bucket restore-drill-scratch --token \"$INFLUX_TOKEN\" >/dev/null",
+        'influx restore "$dir" >&2 || fail "influx restore of $(basename "$dir") failed"',
+        'influx_manifest "$org" "$cutoff" "$DRILL_DIR/influx-restored.manifest" || fail "could not read the manifest back from the restored copy"',
+        'influx_manifest_compare "$manifest" "$DRILL_DIR/influx-restored.manifest" || fail "$(basename "$dir"): the restored copy differs from the manifest"',
+        'echo "restore drill passed (InfluxDB): $(basename "$dir"), $(grep -c "^bucket\t" "$manifest") buckets equal"',
+    ].join("\n");
+}
+
 export interface RestoreDrillArgs {
     namespace: string;
     /** Cron schedule, UTC: after the backups of the day. */
     schedule: string;
-    images: { postgres: string; awsCli: string };
+    /** influxdb: the same image as the dev server (settings.images.influxdb); it holds influxd and the influx CLI. */
+    images: { postgres: string; influxdb: string; awsCli: string };
     jobsSecretName: pulumi.Input<string>;
     serviceAccountName?: string;
     scratchSize: string;
@@ -92,6 +134,15 @@ export function createRestoreDrill(a: RestoreDrillArgs, opts: pulumi.CustomResou
     // initdb looks its user up in /etc/passwd: run as the image's own postgres user (UID/GID 70 in the Alpine
     // images), still non-root; the scratch volume is writable by everyone in the pod.
     const restore = { ...restoreContainer, securityContext: { ...restoreContainer.securityContext, runAsUser: POSTGRES_ALPINE_UID, runAsGroup: POSTGRES_ALPINE_UID } };
+    // No credentials either: its influxd is its own, set up with a one-off token.
+    const influx = jobContainer({
+        name: "influxdb-restore-and-compare",
+        image: a.images.influxdb,
+        command: ["sh", "-c", drillInfluxScript()],
+        env,
+        volumeMounts: mounts,
+        resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+    });
     return new k8s.batch.v1.CronJob(
         `data-${RESTORE_DRILL}`,
         {
@@ -113,7 +164,7 @@ export function createRestoreDrill(a: RestoreDrillArgs, opts: pulumi.CustomResou
                             spec: jobPodSpec({
                                 serviceAccountName: a.serviceAccountName,
                                 initContainers: [download],
-                                containers: [restore],
+                                containers: [restore, influx],
                                 volumes: [{ name: "drill", emptyDir: { sizeLimit: a.scratchSize } }, ...scratchVolumes(["tmp"])],
                             }),
                         },

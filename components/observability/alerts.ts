@@ -1,7 +1,7 @@
 // Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
 import { NAMESPACES, WEBSOCKET_MAX_CONNECTIONS } from "../shared/conventions";
-import { TRADES_DEFAULT_PARTITION } from "../data/schema-migration";
+import { MIN_FUTURE_PARTITIONS, TRADES_DEFAULT_PARTITION } from "../data/schema-migration";
 import { RESTORE_DRILL } from "../data/restore-drill";
 import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
 
@@ -74,6 +74,28 @@ function cronJobNotSuccessfulFor(cronjobSelector: string, seconds: number): stri
         `time() - kube_cronjob_status_last_successful_time{${cronjobSelector}} > ${seconds}` +
         ` or (time() - kube_cronjob_created{${cronjobSelector}} > ${seconds}` +
         ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${cronjobSelector}})`
+    );
+}
+
+/**
+ * How many of the next MIN_FUTURE_PARTITIONS months (UTC) have a trades_YYYY_MM partition, per database, from the
+ * series the exporter's stat_user_tables collector keeps for every table (partitions included): the same source as
+ * TradesDefaultPartitionHasRows, so no custom query (postgres_exporter deprecated --extend.query-path in 0.13.0, and
+ * the pinned chart has no queries value). PromQL cannot read a number out of a label, so the months go the other
+ * way: count_values turns each wanted month (YYYYMM, computed from time()) into a label, and label_replace gives each
+ * partition the same label from its name. 0 when the exporter sees the default partition but none of those months.
+ */
+export function futurePartitionsExpr(postgresJob: string): string {
+    const tables = `pg_stat_user_tables_n_live_tup{job="${postgresJob}",schemaname="public"`;
+    const month = (k: number) => {
+        const t = `(year() * 12 + month() - 1 + ${k})`;
+        return `count_values("month", floor(${t} / 12) * 100 + ${t} % 12 + 1)`;
+    };
+    const wanted = Array.from({ length: MIN_FUTURE_PARTITIONS }, (_, i) => month(i + 1)).join(" or ");
+    const partitions = `label_replace(${tables},relname=~"trades_[0-9]{4}_[0-9]{2}"}, "month", "$1$2", "relname", "trades_([0-9]{4})_([0-9]{2})")`;
+    return (
+        `count by (namespace, datname) (${partitions} and on (month) (${wanted}))` +
+        ` or 0 * max by (namespace, datname) (${tables},relname="${TRADES_DEFAULT_PARTITION}"})`
     );
 }
 
@@ -151,8 +173,9 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     "Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours",
                     "No successful run in 26 hours (or never since it was created 26 hours ago)."),
                 rule("RestoreDrillFailed", cronJobFailedSinceLastSuccess(DRILL_SELECTOR), "0m", "critical",
-                    "The restore drill {{ $labels.namespace }}/{{ $labels.owner_name }} failed: the newest PostgreSQL backup did not restore as written",
-                    "Its pod log says what differs (rows, newest timestamp or checksum per table) or what failed (download, pg_restore, missing manifest). Clears when a later drill passes."),
+                    "The restore drill {{ $labels.namespace }}/{{ $labels.owner_name }} failed: the newest PostgreSQL or InfluxDB backup did not restore as written",
+                    "The log of the failing container (restore-and-compare: PostgreSQL, influxdb-restore-and-compare: InfluxDB) says what differs " +
+                        "(the manifests' diff) or what failed (download, pg_restore, influx restore, missing manifest). Clears when a later drill passes."),
                 rule("RestoreDrillNotPassedRecently", cronJobNotSuccessfulFor(DRILL_SELECTOR, RESTORE_DRILL_MAX_AGE_SECONDS), "0m", "critical",
                     "No restore drill has passed in {{ $labels.namespace }} for 26 hours",
                     "The daily drill has not succeeded for 26 hours (or never since it was created): the backups are unproven."),
@@ -162,6 +185,11 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     `{{ $value }} trades wait in the ${TRADES_DEFAULT_PARTITION} partition`,
                     `Trades dated in a month that has no partition. The ${PARTITION_CRONJOB} CronJob moves them into their month's new partition at its next run; ` +
                         `run it now with: kubectl create job --from=cronjob/${PARTITION_CRONJOB} ${PARTITION_CRONJOB}-now`),
+                // Direct: the catalog as the exporter sees it. An hour, so the month change (the job runs at 00:15) never pages.
+                rule("TradesFuturePartitionsLow", `(${futurePartitionsExpr(j.postgres)}) < ${MIN_FUTURE_PARTITIONS}`, "1h", "warning",
+                    `Only {{ $value }} of the next ${MIN_FUTURE_PARTITIONS} months have a trades partition in {{ $labels.datname }}`,
+                    `Fewer than ${MIN_FUTURE_PARTITIONS} future months are pre-made: trades of a month without a partition go to ${TRADES_DEFAULT_PARTITION}. ` +
+                        `Check the ${PARTITION_CRONJOB} CronJob (data.partitionMonthsAhead) and run it now with: kubectl create job --from=cronjob/${PARTITION_CRONJOB} ${PARTITION_CRONJOB}-now`),
                 // The job also fails when fewer than two future months have a partition after its run.
                 rule("TradesPartitionJobFailed", cronJobFailedSinceLastSuccess(PARTITION_SELECTOR), "0m", "critical",
                     "The trades partition job {{ $labels.namespace }}/{{ $labels.owner_name }} failed",

@@ -23,6 +23,8 @@ interface Case {
     series: Series[];
     evalTime: string;
     expect: Expected[];
+    /** Sample and rule-evaluation interval when not 1m (cases late in the year 1970). */
+    interval?: string;
 }
 
 const NS = "deepalpha";
@@ -42,6 +44,18 @@ function cronJobHistory(cronjob: string, runs: { n: number; start: number; faile
     if (lastSuccess !== undefined) out.push([`kube_cronjob_status_last_successful_time{namespace="${NS}",cronjob="${cronjob}"}`, `${lastSuccess}x30`]);
     return out;
 }
+
+/** Exporter series (stat_user_tables) for each of these trades tables, plus the default partition. */
+function tradesTables(tables: string[], values: string): Series[] {
+    return ["trades_default", ...tables].map((t) => [`pg_stat_user_tables_n_live_tup{job="postgres",namespace="deepalpha-monitoring",datname="deepalpha",schemaname="public",relname="${t}"}`, values] as Series);
+}
+const futurePartitionsAlert = (n: number): Expected => ({
+    labels: warn({ namespace: "deepalpha-monitoring", datname: "deepalpha" }),
+    annotations: {
+        summary: `Only ${n} of the next 2 months have a trades partition in deepalpha`,
+        description: "Fewer than 2 future months are pre-made: trades of a month without a partition go to trades_default. Check the trades-partitions CronJob (data.partitionMonthsAhead) and run it now with: kubectl create job --from=cronjob/trades-partitions trades-partitions-now",
+    },
+});
 
 const failedSince = (alert: string, cronjob: string, expected: (cj: string) => Expected): Case[] => [
     {
@@ -186,11 +200,52 @@ const CASES: Case[] = [
         ],
         evalTime: "35m", expect: [],
     },
+    // Evaluated in January 1970 (promtool's clock starts at 0) unless the case says otherwise.
+    {
+        alert: "TradesFuturePartitionsLow", title: "fires with 0 when no future month has a partition (past and current ones do not count)",
+        series: tradesTables(["trades_1969_12", "trades_1970_01"], "0x150"), evalTime: "2h", expect: [futurePartitionsAlert(0)],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "fires with 1 when only next month has one",
+        series: tradesTables(["trades_1970_01", "trades_1970_02"], "0x150"), evalTime: "2h", expect: [futurePartitionsAlert(1)],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "fires with 1 when next month is missing although later ones exist",
+        series: tradesTables(["trades_1970_01", "trades_1970_03", "trades_1970_04"], "0x150"), evalTime: "2h", expect: [futurePartitionsAlert(1)],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "quiet with the next two months pre-made",
+        series: tradesTables(["trades_1970_01", "trades_1970_02", "trades_1970_03"], "0x150"), evalTime: "2h", expect: [],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "quiet with three future months",
+        series: tradesTables(["trades_1970_02", "trades_1970_03", "trades_1970_04"], "0x150"), evalTime: "2h", expect: [],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "quiet after a gap shorter than an hour (next month's partition unseen for 30 minutes)",
+        series: [
+            ...tradesTables(["trades_1970_03"], "0x150"),
+            [`pg_stat_user_tables_n_live_tup{job="postgres",namespace="deepalpha-monitoring",datname="deepalpha",schemaname="public",relname="trades_1970_02"}`, "0x30 _x30 0x90"],
+        ],
+        evalTime: "2h", expect: [],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "quiet while the exporter sees no trades table at all (PostgresExporterDown covers that)",
+        series: [['pg_up{job="postgres"}', "0x150"]], evalTime: "2h", expect: [],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "counts across the year end: in December 1970, January and February 1971 are the next two months",
+        series: tradesTables(["trades_1970_12", "trades_1971_01", "trades_1971_02"], "0x400"), evalTime: "336d", interval: "1d", expect: [],
+    },
+    {
+        alert: "TradesFuturePartitionsLow", title: "fires in December 1970 when only January 1971 is pre-made",
+        series: tradesTables(["trades_1970_12", "trades_1971_01"], "0x400"), evalTime: "336d", interval: "1d", expect: [futurePartitionsAlert(1)],
+    },
     ...failedSince("RestoreDrillFailed", "restore-drill", (cj) => ({
         labels: crit({ namespace: NS, owner_name: cj }),
         annotations: {
-            summary: `The restore drill ${NS}/${cj} failed: the newest PostgreSQL backup did not restore as written`,
-            description: "Its pod log says what differs (rows, newest timestamp or checksum per table) or what failed (download, pg_restore, missing manifest). Clears when a later drill passes.",
+            summary: `The restore drill ${NS}/${cj} failed: the newest PostgreSQL or InfluxDB backup did not restore as written`,
+            description: "The log of the failing container (restore-and-compare: PostgreSQL, influxdb-restore-and-compare: InfluxDB) says what differs (the manifests' diff) or what failed (download, pg_restore, influx restore, missing manifest). Clears when a later drill passes.",
         },
     })),
     {
@@ -293,10 +348,10 @@ describe("services: alert rules (promtool)", function () {
         it(`promtool test rules: ${c.alert} ${c.title}`, () => {
             const test = {
                 rule_files: ["prod.rules.yml"],
-                evaluation_interval: "1m",
+                evaluation_interval: c.interval ?? "1m",
                 tests: [
                     {
-                        interval: "1m",
+                        interval: c.interval ?? "1m",
                         input_series: c.series.map(([series, values]) => ({ series, values })),
                         alert_rule_test: [{ eval_time: c.evalTime, alertname: c.alert, exp_alerts: c.expect.map((e) => ({ exp_labels: e.labels, exp_annotations: e.annotations })) }],
                     },

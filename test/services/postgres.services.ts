@@ -9,7 +9,8 @@ import { spawn, spawnSync } from "child_process";
 import type { Context } from "mocha";
 import { DB } from "../../components/data/common";
 import { TRADES_DEFAULT_PARTITION } from "../../components/data/schema-migration";
-import { container, kubernetesObject, plainEnv, plan } from "./planned";
+import { stringify } from "yaml";
+import { container, kubernetesObject, kubernetesObjects, plainEnv, plan, type Obj } from "./planned";
 import { asUser, ensureTools, scratchDir, startPostgres, type PostgresServer } from "./tools";
 
 const SUPERUSER_PASSWORD = "services-suite-superuser";
@@ -73,7 +74,8 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
         if (r.status !== 0) throw new Error(`psql ${query}: ${r.stderr}`);
         return r.stdout.trim();
     };
-    const partitions = () => sql("SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'trades'::regclass").split(",");
+    const partitionsOf = (database: string) => sql("SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'trades'::regclass", database).split(",");
+    const partitions = () => partitionsOf(DB.name);
     const schemaSnapshot = () =>
         sql(`SELECT string_agg(format('%s %s %s', c.relname, c.relkind, pg_get_expr(c.relpartbound, c.oid)), E'\\n' ORDER BY c.relname)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`);
@@ -280,6 +282,74 @@ describe("services: PostgreSQL (trades schema, partitions, backup and restore)",
             const lone = prepare((_dump, manifest) => fs.rmSync(manifest));
             expect(lone.status).to.not.equal(0);
             expect(lone.stderr).to.include("no manifest beside");
+        });
+    });
+    describe("the TradesFuturePartitionsLow alert on what the exporter sees (PostgreSQL, then promtool)", () => {
+        // A second database, migrated with only the current month, gains one future month at a time. At each step
+        // the exporter's role reads pg_stat_user_tables (the view postgres_exporter's stat_user_tables collector
+        // reads; its label columns datname, schemaname, relname, and n_live_tup), the rows become the series the
+        // collector would expose, and promtool evaluates the prod plan's rule on them at today's date.
+        const PROBE_DB = "partitions_probe";
+        let rulesDir: string;
+
+        before(async function (this: Context) {
+            const tools = ensureTools();
+            if (!tools.promtool.found) {
+                console.log(`    skipped: ${tools.promtool.skipReason}`);
+                this.skip();
+            }
+            const rule = kubernetesObjects(await plan("prod"), "PrometheusRule")
+                .flatMap((r) => (r.newState.inputs as Obj).spec.groups as Obj[])
+                .flatMap((g) => g.rules as Obj[])
+                .find((r) => r.alert === "TradesFuturePartitionsLow");
+            expect(rule, "TradesFuturePartitionsLow in the prod plan").to.not.equal(undefined);
+            rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), "deepalpha-partition-rule-"));
+            fs.writeFileSync(path.join(rulesDir, "rule.yml"), stringify({ groups: [{ name: "probe", rules: [rule] }] }));
+            expect(pg.client("createdb", [PROBE_DB]).status).to.equal(0);
+            const migrated = pg.client(migrationCommand[0], migrationCommand.slice(1).map((a) => a.replace(/^--set=months_ahead=[0-9]+$/, "--set=months_ahead=0")), { PGDATABASE: PROBE_DB, EXPORTER_PASSWORD });
+            expect(migrated.status, migrated.stderr).to.equal(0);
+        });
+
+        after(() => {
+            if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true });
+        });
+
+        /**
+         * promtool's verdict at midnight UTC today: the number the alert reports, or null when it stays quiet. promtool's
+         * clock starts at 0, so each series has two samples, at 0 and today, and the rule is evaluated at those two
+         * instants (at 0, in January 1970, no future month exists: the alert is pending, and its hour has passed today).
+         */
+        const alertValue = (): number | null => {
+            const rows = sql("SELECT string_agg(format('%s|%s|%s|%s', current_database(), schemaname, relname, n_live_tup), E'\\n') FROM pg_stat_user_tables", PROBE_DB, { PGUSER: DB.exporterUser, PGPASSWORD: EXPORTER_PASSWORD });
+            const days = Math.floor(Date.now() / 86400000);
+            const series = rows.split("\n").map((line) => {
+                const [datname, schemaname, relname, live] = line.split("|");
+                return { series: `pg_stat_user_tables_n_live_tup{job="postgres",namespace="deepalpha-monitoring",datname="${datname}",schemaname="${schemaname}",relname="${relname}"}`, values: `${live} ${live}` };
+            });
+            expect(series.map((x) => x.series).join()).to.include('relname="trades_default"');
+            const verdicts: (number | null)[] = [];
+            for (const n of [null, 0, 1]) {
+                const exp = n === null ? [] : [{ exp_labels: { severity: "warning", namespace: "deepalpha-monitoring", datname: PROBE_DB }, exp_annotations: {
+                    summary: `Only ${n} of the next 2 months have a trades partition in ${PROBE_DB}`,
+                    description: "Fewer than 2 future months are pre-made: trades of a month without a partition go to trades_default. Check the trades-partitions CronJob (data.partitionMonthsAhead) and run it now with: kubectl create job --from=cronjob/trades-partitions trades-partitions-now",
+                } }];
+                const test = { rule_files: ["rule.yml"], evaluation_interval: `${days}d`, tests: [{ interval: `${days}d`, input_series: series, alert_rule_test: [{ eval_time: `${days}d`, alertname: "TradesFuturePartitionsLow", exp_alerts: exp }] }] };
+                fs.writeFileSync(path.join(rulesDir, "test.yml"), stringify(test));
+                if (spawnSync("promtool", ["test", "rules", "test.yml"], { cwd: rulesDir, encoding: "utf8" }).status === 0) verdicts.push(n);
+            }
+            expect(verdicts, "exactly one expectation matches").to.have.length(1);
+            return verdicts[0];
+        };
+
+        it("0, 1, 2 and 3 pre-made future months: fires with 0, fires with 1, quiet, quiet", () => {
+            const future = () => partitionsOf(PROBE_DB).filter((t) => /^trades_[0-9]{4}_[0-9]{2}$/.test(t) && t > month(0).name).length;
+            expect(future()).to.equal(0);
+            expect(alertValue()).to.equal(0);
+            for (const [ahead, expected] of [[1, 1], [2, null], [3, null]] as const) {
+                sql(`SELECT ensure_trades_partitions(${ahead})`, PROBE_DB);
+                expect(future()).to.equal(ahead);
+                expect(alertValue(), `${ahead} future months`).to.equal(expected);
+            }
         });
     });
 });
