@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { deepMerge, profileDefaults } from "./defaults";
 import { EXECUTOR_FAMILY_CPU, FAMILIES_WITHOUT_ENA, familiesFor, familyOf, hasEna } from "./instance-families";
+import { unsatisfiableProblems } from "./schedulability";
 import {
     PROFILES,
     REQUIRED_SECRETS,
@@ -55,6 +56,8 @@ export const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.11
 export const PLACEHOLDER_TELEGRAM_CHAT_ID = -1001234567890;
 /** RFC 2606 / RFC 6761 names: Let's Encrypt issues no certificate for them and refuses them as contacts. */
 const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost|local)$/;
+/** The RFC 2606 example domains: the template's placeholder hosts. Other non-public names are refused outright (schedulability.ts). */
+const EXAMPLE_DOMAIN = /(^|\.)(example\.(com|net|org)|example)$/;
 
 function ipv4Range(cidr: string): [number, number] {
     const [addr, bits] = cidr.split("/");
@@ -88,7 +91,7 @@ export function placeholderProblems(s: Settings): string[] {
         }
     });
     for (const key of ["apiHost", "websocketHost"] as const) {
-        if (RESERVED_DOMAIN.test(s.app[key])) {
+        if (EXAMPLE_DOMAIN.test(s.app[key])) {
             p.push(`${NAMESPACE}:app.${key}: got ${JSON.stringify(s.app[key])}, a reserved example domain (RFC 2606/6761): no client can resolve it and Let's Encrypt issues no certificate for it; set the real host name`);
         }
     }
@@ -231,6 +234,11 @@ function crossChecks(s: Settings): string[] {
     return p;
 }
 
+/** Rules that join several settings, or that only the production profile enforces; then what the cluster could not satisfy. */
+function allCrossChecks(s: Settings): string[] {
+    return [...crossChecks(s), ...unsatisfiableProblems(s)];
+}
+
 /**
  * Both node groups carry the network tuning, which assumes ENA enhanced networking (SR-IOV). The executor's
  * binary is compiled for one CPU (`executorNodes.cpuTarget`): its node group must be a family with exactly that
@@ -324,7 +332,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
         for (const issue of parsed.error.issues) for (const p of describeIssue(issue, merged)) problems.push(p);
         throw new ConfigError(problems);
     }
-    problems.push(...crossChecks(parsed.data));
+    problems.push(...allCrossChecks(parsed.data));
     const placeholders = placeholderProblems(parsed.data);
     if ((options.placeholders ?? "refuse") === "refuse") problems.push(...placeholders);
     const region = raw.values["aws:region"];
