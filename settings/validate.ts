@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { deepMerge, profileDefaults } from "./defaults";
 import { EXECUTOR_FAMILY_CPU, FAMILIES_WITHOUT_ENA, familiesFor, familyOf, hasEna } from "./instance-families";
+import { foreignKeyWarnings } from "./foreign-keys";
 import { unsatisfiableProblems } from "./schedulability";
 import {
     PROFILES,
@@ -22,7 +23,11 @@ export const MAX_LISTED_PROBLEMS = 20;
 
 export class ConfigError extends Error {
     /** Every problem found (the message lists the first MAX_LISTED_PROBLEMS). */
-    constructor(readonly problems: string[]) {
+    constructor(
+        readonly problems: string[],
+        /** Keys with no effect (settings/foreign-keys.ts), known once the profile is: shown beside the problems. */
+        readonly warnings: string[] = [],
+    ) {
         const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
         const more = problems.length - listed.length;
         super(`invalid stack configuration:\n${listed.join("\n")}${more > 0 ? `\n  ... and ${more} more problem${more === 1 ? "" : "s"}` : ""}`);
@@ -113,9 +118,17 @@ export interface ValidatedConfig {
     secrets: Partial<Record<SecretKey, string>>;
     /** Placeholders that `placeholders: "note"` let through: each must be replaced before a real deploy. */
     placeholderNotes: string[];
+    /** Keys outside deepalpha: that nothing in this program reads (kubernetes:context, a misspelt namespace): printed, not fatal. */
+    warnings: string[];
 }
 
-const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
+/** Longer values are cut in messages: a 10,000-character value must not bury the key and what is allowed. */
+const MAX_SHOWN = 80;
+function show(v: unknown): string {
+    if (v === undefined) return "(unset)";
+    const text = JSON.stringify(v);
+    return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 20)}... (${text.length} characters)`;
+}
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     let cur: unknown = root;
@@ -147,9 +160,18 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown): string[] {
             return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}${hint}`];
         }
         case "too_small":
-            return [`${keyName(issue.path)}: got ${show(value)}, allowed minimum is ${String(issue.minimum)}`];
-        case "too_big":
-            return [`${keyName(issue.path)}: got ${show(value)}, allowed maximum is ${String(issue.maximum)}`];
+        case "too_big": {
+            const big = issue.code === "too_big";
+            const bound = String(big ? issue.maximum : issue.minimum);
+            // A length, not a size: say "too long" and count what was given.
+            if (issue.origin === "string" && typeof value === "string") {
+                return [`${keyName(issue.path)}: got ${show(value)}, too ${big ? "long" : "short"}: ${value.length} characters, allowed ${big ? "maximum" : "minimum"} is ${bound}`];
+            }
+            if (issue.origin === "array" && Array.isArray(value)) {
+                return [`${keyName(issue.path)}: got ${value.length} item${value.length === 1 ? "" : "s"}, too ${big ? "long" : "short"}: allowed ${big ? "maximum" : "minimum"} is ${bound}`];
+            }
+            return [`${keyName(issue.path)}: got ${show(value)}, allowed ${big ? "maximum" : "minimum"} is ${bound}`];
+        }
         case "invalid_value":
             return [`${keyName(issue.path)}: got ${show(value)}, allowed values are ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];
         default:
@@ -324,13 +346,14 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
         problems.push(`${NAMESPACE}:profile: got ${show(profile)}, allowed values are ${PROFILES.map((p) => JSON.stringify(p)).join(", ")}`);
         throw new ConfigError(problems);
     }
+    const warnings = foreignKeyWarnings(Object.keys(raw.values), profile as Profile);
     const merged = deepMerge(profileDefaults(profile as Profile), given) as Record<string, unknown>;
     merged.profile = profile;
 
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {
         for (const issue of parsed.error.issues) for (const p of describeIssue(issue, merged)) problems.push(p);
-        throw new ConfigError(problems);
+        throw new ConfigError(problems, warnings);
     }
     problems.push(...allCrossChecks(parsed.data));
     const placeholders = placeholderProblems(parsed.data);
@@ -347,6 +370,6 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
             problems.push(`${NAMESPACE}:${key}: required secret is missing (${parsed.data.profile} profile); set it with: ${setSecretCommand(raw.stack, key)}`);
         }
     }
-    if (problems.length > 0) throw new ConfigError(problems);
-    return { settings: parsed.data, secrets, awsRegion: region ?? "", placeholderNotes: options.placeholders === "note" ? placeholders : [] };
+    if (problems.length > 0) throw new ConfigError(problems, warnings);
+    return { settings: parsed.data, secrets, awsRegion: region ?? "", placeholderNotes: options.placeholders === "note" ? placeholders : [], warnings };
 }
