@@ -92,7 +92,7 @@ export function readDocument(file: string, shown = file): unknown {
         }
         // JSON.parse quotes the text around the error: shown only up to the first line, and cut short.
         const reason = (e as Error).message.split("\n")[0].slice(0, 200);
-        throw new InputError(`${shown} is not JSON (${reason}): ${expected}`);
+        throw new InputError(`${shown} is not JSON (${reason}): expected the document \`pulumi preview --json\` prints`);
     }
 }
 
