@@ -125,7 +125,24 @@ function executorProblems(s: Settings): string[] {
     return p;
 }
 
+/**
+ * The API server refuses a new pod spec whose huge pages are not a whole number of pages
+ * (validateResourceQuantityHugePageValue, Kubernetes pkg/apis/core/validation): the executor Deployment itself
+ * would fail to create, in either profile.
+ */
+function hugepageSizeProblems(s: Settings): string[] {
+    const q = s.app.executor.hugepages2Mi;
+    const bytes = quantityBytes(q);
+    if (bytes === 0 || (Number.isInteger(bytes) && bytes % HUGEPAGE_BYTES === 0)) return [];
+    return [
+        `${NS}:app.executor.hugepages2Mi: got ${JSON.stringify(q)}, not a whole number of 2 MiB pages: the API server refuses the executor's pod spec ` +
+            `("is not positive integer multiple of hugepages-2Mi"); allowed: "0" or a multiple of 2Mi, such as 1Gi`,
+    ];
+}
+
 /** Every combination of settings the cluster could not satisfy, one line each: the key, the value, what is allowed. */
 export function unsatisfiableProblems(s: Settings): string[] {
-    return [...hostProblems(s), ...executorProblems(s)];
+    const size = hugepageSizeProblems(s);
+    // A size the API server refuses is the one thing to fix: the capacity checks would only repeat it.
+    return [...hostProblems(s), ...(size.length ? size : executorProblems(s))];
 }

@@ -84,6 +84,16 @@ describe("unsatisfiable settings: the executor on its node group (production)", 
         expect(problems("prod", { app: { replicas: { executor: 8 } } })).to.deep.equal([]);
     });
 
+    it("refuses huge pages that are not a whole number of 2 MiB pages (the API server would refuse the pod spec), in both profiles", () => {
+        for (const [stack, q] of [["prod", "3Mi"], ["prod", "1.5Mi"], ["dev", "1000Ki"]] as const) {
+            expect(problems(stack, { app: { executor: { hugepages2Mi: q } } }), `${stack} ${q}`).to.deep.equal([
+                `deepalpha:app.executor.hugepages2Mi: got "${q}", not a whole number of 2 MiB pages: the API server refuses the executor's pod spec ` +
+                    '("is not positive integer multiple of hugepages-2Mi"); allowed: "0" or a multiple of 2Mi, such as 1Gi',
+            ]);
+        }
+        expect(problems("prod", { app: { executor: { hugepages2Mi: "1026Mi" } } })).to.deep.equal([]);
+    });
+
     it("leaves the local profile's executor alone: a laptop's nodes are unknown", () => {
         expect(problems("dev", { app: { executor: { cpu: 64, hugepages2Mi: "64Gi" }, replicas: { executor: 20 } } })).to.deep.equal([]);
     });
