@@ -1,5 +1,6 @@
 // Input that parses but says nothing, or is not what the command reads (issue 15, item 8): each is refused or
 // warned about with the file, the line or key, and how to get it right; binary bytes are never echoed.
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
@@ -100,6 +101,28 @@ describe("input: settings too long, and keys of other providers", () => {
             'deepalpah:profile is set but nothing in this program reads the "deepalpah" namespace (read: aws, deepalpha, eks, pulumi, random); did you mean deepalpha:profile?',
         ]);
         expect(validate(dev).warnings).to.deep.equal([]);
+    });
+
+    it("pulumi up (config.ts) logs the same warnings through the engine, also when it refuses the configuration", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { loadConfig } = require("../config") as typeof import("../config");
+        const log = pulumi.log as { warn: (m: string) => Promise<void> };
+        const original = log.warn;
+        const warned: string[] = [];
+        log.warn = (m: string) => {
+            warned.push(m);
+            return Promise.resolve();
+        };
+        try {
+            pulumi.runtime.setAllConfig({ ...dev, "kubernetes:context": "kind-other" }, []);
+            expect(loadConfig().settings.profile).to.equal("local");
+            pulumi.runtime.setAllConfig({ ...dev, "kubernetes:context": "kind-other", "deepalpha:app": JSON.stringify({ replicas: { api: 0 } }) }, []);
+            expect(() => loadConfig()).to.throw(/deepalpha:app\.replicas\.api: got 0/);
+        } finally {
+            log.warn = original;
+        }
+        expect(warned).to.have.length(2);
+        for (const w of warned) expect(w).to.match(/^kubernetes:context is set but has no effect/);
     });
 
     it("the plan prints the warnings on stderr, also when the configuration is refused", async () => {
