@@ -168,8 +168,8 @@ export const appSchema = z
     .object({
         image: imageRef().describe("DeepAlpha image (API, WebSocket and executor)"),
         freqtradeImage: imageRef().describe("Freqtrade image"),
-        apiHost: hostname().describe("host name the API is served on"),
-        websocketHost: hostname().describe("host name the WebSocket tier is served on"),
+        apiHost: hostname().describe("host name the API is served on; production and Let's Encrypt need a public name (.local, .internal, .lan and the like are refused)"),
+        websocketHost: hostname().describe("host name the WebSocket tier is served on; the same rule as apiHost"),
         replicas: z
             .object({ api: int(1, 50), websocket: int(1, 50), executor: int(1, 20) })
             .strict()
