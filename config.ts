@@ -30,13 +30,17 @@ export function loadConfig(): StackConfig {
     const secretKeys = new Set(Object.keys(values).filter((k) => isConfigSecret(k)));
     const stack = pulumi.getStack();
     try {
-        const { settings, secrets, awsRegion } = validateConfig({ values, secretKeys, stack }, { placeholders: placeholderMode });
+        const { settings, secrets, awsRegion, warnings } = validateConfig({ values, secretKeys, stack }, { placeholders: placeholderMode });
+        for (const w of warnings) void pulumi.log.warn(w);
         const wrapped: StackConfig["secrets"] = {};
         for (const [k, v] of Object.entries(secrets)) wrapped[k as SecretKey] = pulumi.secret(v);
         return { settings, secrets: wrapped, awsRegion, stack };
     } catch (e) {
         // RunError ends `pulumi up` with the message alone: a user's mistake gets no stack trace.
-        if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+        if (e instanceof ConfigError) {
+            for (const w of e.warnings) void pulumi.log.warn(w);
+            throw new pulumi.RunError(e.message);
+        }
         throw e;
     }
 }

@@ -78,6 +78,8 @@ export interface PreparedConfig {
     config: Record<string, string>;
     secretKeys: string[];
     notes: string[];
+    /** Stack-file keys with no effect on this program (settings/foreign-keys.ts): printed as warnings. */
+    warnings: string[];
 }
 
 /** Load and validate the stack's configuration before any Pulumi code is loaded. */
@@ -98,10 +100,10 @@ export function prepareConfig(args: PlanArgs, root = ROOT): PreparedConfig {
             notes.push(`required secrets not in ${path.basename(file)} were filled with marked placeholders (shown as [secret]): ${missing.join(", ")}; run with --strict to fail as pulumi up would`);
         }
     }
-    const { placeholderNotes } = validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack }, { placeholders: args.strict ? "refuse" : "note" });
+    const { placeholderNotes, warnings } = validateConfig({ values: config, secretKeys: new Set(secretKeys), stack: args.stack }, { placeholders: args.strict ? "refuse" : "note" });
     for (const n of placeholderNotes) notes.push(`placeholder, pulumi up and --strict refuse it: ${n}`);
     void SECRET_KEYS;
-    return { config, secretKeys, notes };
+    return { config, secretKeys, notes, warnings };
 }
 
 /**
@@ -125,11 +127,13 @@ async function main(): Promise<number> {
         prepared = prepareConfig(args);
     } catch (e) {
         if (e instanceof StackFileError || e instanceof ConfigError) {
+            if (e instanceof ConfigError) for (const w of e.warnings) process.stderr.write(`warning: ${w}\n`);
             process.stderr.write(`error: ${e.message}\n`);
             return EXIT_FAILURE;
         }
         throw e;
     }
+    for (const w of prepared.warnings) process.stderr.write(`warning: ${w}\n`);
     // Loaded only now: a configuration error above answers without loading the provider SDKs.
     const { runProgram } = await import("../test/harness/run");
     const { toPreview, renderTree } = await import("../test/harness/preview");

@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EXIT_FAILURE, UsageError, exitWith, parse, parseCommandLine, resolveUserPath } from "./cli";
+import { engineEventCount, notTextReason, npmBanner } from "./input-sniff";
 
 export const USAGE = `usage: npm run --silent policy:check -- FILE [--stack dev|prod] [--json]
 
@@ -60,20 +61,38 @@ export function stackOfDocument(doc: unknown): string | undefined {
     return undefined;
 }
 
-class InputError extends Error {}
+export class InputError extends Error {}
 
-function readDocument(file: string, shown = file): unknown {
-    let text: string;
+export function readDocument(file: string, shown = file): unknown {
+    let buf: Buffer;
     try {
-        text = fs.readFileSync(file, "utf8");
+        buf = fs.readFileSync(file);
     } catch (e) {
         throw new InputError(`cannot read ${shown}${shown === file ? "" : ` (${file})`}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
     }
-    if (text.trim() === "") throw new InputError(`${shown} is empty: expected the JSON document \`pulumi preview --json\` prints`);
+    const expected = "expected the JSON document `pulumi preview --json` prints";
+    // Described, never echoed: raw bytes on a terminal can garble it or hide what follows.
+    const notText = notTextReason(buf);
+    if (notText) throw new InputError(`${shown} is ${notText}; ${expected}`);
+    const text = buf.toString("utf8").replace(/^\uFEFF/, "");
+    if (text.trim() === "") throw new InputError(`${shown} is empty: ${expected}`);
+    const banner = npmBanner(text);
+    if (banner) {
+        throw new InputError(`${shown} starts with npm's banner ("> ${banner}"), not JSON: it was written by npm run without --silent; rerun as npm run --silent ... > ${shown}`);
+    }
     try {
         return JSON.parse(text);
     } catch (e) {
-        throw new InputError(`${shown} is not JSON (${(e as Error).message}): expected the document \`pulumi preview --json\` prints`);
+        const events = engineEventCount(text);
+        if (events !== undefined) {
+            throw new InputError(
+                `${shown} is an engine event stream (${events} events, one JSON object per line), as pulumi preview --json prints with PULUMI_ENABLE_STREAMING_JSON_PREVIEW set, or --event-log writes; ` +
+                    "policy:check reads the one document pulumi preview --json prints without it: rerun with that variable unset (and --show-sames)",
+            );
+        }
+        // JSON.parse quotes the text around the error: shown only up to the first line, and cut short.
+        const reason = (e as Error).message.split("\n")[0].slice(0, 200);
+        throw new InputError(`${shown} is not JSON (${reason}): expected the document \`pulumi preview --json\` prints`);
     }
 }
 

@@ -65,3 +65,30 @@ export const hasEna = (instanceType: string): boolean => !FAMILIES_WITHOUT_ENA.i
 
 /** Families whose CPU is `cpu`, for the error message that suggests alternatives. */
 export const familiesFor = (cpu: string): string[] => Object.keys(EXECUTOR_FAMILY_CPU).filter((f) => EXECUTOR_FAMILY_CPU[f] === cpu);
+
+/**
+ * What the scheduler and the kubelet need to know of a node: vCPUs, memory and hardware threads per core, for the
+ * families above. Sizes follow EC2's naming on these Nitro families: medium 1 vCPU, large 2, xlarge 4, Nxlarge 4N;
+ * memory is 2 GiB per vCPU for c*, 4 for m*, 8 for r*, except c5n (irregular, listed). Every vCPU is a hyperthread
+ * (2 per core) except on Graviton and the 4th-generation AMD families (c7a, m7a, r7a), where a vCPU is a core.
+ * Metal sizes are not derived (undefined): the capacity checks skip them.
+ */
+export interface InstanceShape {
+    vcpus: number;
+    memoryGiB: number;
+    threadsPerCore: number;
+}
+
+const C5N_MEMORY_GIB: Readonly<Record<string, number>> = { large: 5.25, xlarge: 10.5, "2xlarge": 21, "4xlarge": 42, "9xlarge": 96, "18xlarge": 192 };
+const ONE_THREAD_PER_CORE = /^(c7a|m7a|r7a|[cmr][678]gn?)$/;
+
+export function instanceShape(instanceType: string): InstanceShape | undefined {
+    const [family, size] = instanceType.split(".");
+    if (EXECUTOR_FAMILY_CPU[family] === undefined || size === undefined) return undefined;
+    const n = /^([0-9]+)xlarge$/.exec(size);
+    const vcpus = size === "medium" ? 1 : size === "large" ? 2 : size === "xlarge" ? 4 : n ? 4 * Number(n[1]) : undefined;
+    if (vcpus === undefined) return undefined;
+    const memoryGiB = family === "c5n" ? C5N_MEMORY_GIB[size] : vcpus * { c: 2, m: 4, r: 8 }[family[0] as "c" | "m" | "r"];
+    if (memoryGiB === undefined) return undefined;
+    return { vcpus, memoryGiB, threadsPerCore: ONE_THREAD_PER_CORE.test(family) ? 1 : 2 };
+}

@@ -12,7 +12,8 @@ const quantity = () =>
         error: "expected a Kubernetes quantity such as 500m, 512Mi or 20Gi",
     });
 const hostname = () =>
-    z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    // max first, aborting: a name that is too long is told so, not that its format is wrong.
+    z.string().max(253, { abort: true }).regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
         error: "expected a lower-case DNS host name such as api.deepalpha.example.com",
     });
 const imageRef = () =>
@@ -21,7 +22,7 @@ const imageRef = () =>
             repository: z.string().regex(/^[a-z0-9]+([._\/:-][a-z0-9]+)*$/, {
                 error: "expected an image repository such as ghcr.io/deepalpha/deepalpha",
             }),
-            tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "expected an image tag such as 1.4.2" }),
+            tag: z.string().max(128, { abort: true }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "expected an image tag such as 1.4.2" }),
         })
         .strict();
 const cron = () =>
@@ -53,7 +54,7 @@ export const clusterSchema = z
     .object({
         kubeContext: z.string().min(1).optional().describe("local: kubeconfig context of the existing cluster (kind, Docker Desktop, minikube)"),
         kubeconfigPath: z.string().min(1).optional().describe("local: kubeconfig file; unset means the default (~/.kube/config or $KUBECONFIG)"),
-        name: z.string().regex(/^[a-z][a-z0-9-]{1,38}$/, { error: "expected a lower-case name, 2-39 characters, starting with a letter" }).describe("EKS cluster name (production) and resource name prefix"),
+        name: z.string().max(39, { abort: true }).regex(/^[a-z][a-z0-9-]{1,38}$/, { error: "expected a lower-case name, 2-39 characters, starting with a letter" }).describe("EKS cluster name (production) and resource name prefix"),
         kubernetesVersion: z
             .string()
             .regex(/^1\.3[2-5]$/, { error: "expected a Kubernetes minor version EKS supports and the pinned cluster-autoscaler has a release for: 1.32, 1.33, 1.34 or 1.35" })
@@ -167,8 +168,8 @@ export const appSchema = z
     .object({
         image: imageRef().describe("DeepAlpha image (API, WebSocket and executor)"),
         freqtradeImage: imageRef().describe("Freqtrade image"),
-        apiHost: hostname().describe("host name the API is served on"),
-        websocketHost: hostname().describe("host name the WebSocket tier is served on"),
+        apiHost: hostname().describe("host name the API is served on; production and Let's Encrypt need a public name (.local, .internal, .lan and the like are refused)"),
+        websocketHost: hostname().describe("host name the WebSocket tier is served on; the same rule as apiHost"),
         replicas: z
             .object({ api: int(1, 50), websocket: int(1, 50), executor: int(1, 20) })
             .strict()
@@ -178,7 +179,7 @@ export const appSchema = z
             .array(
                 z
                     .object({
-                        name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "expected a lower-case bot name" }),
+                        name: z.string().max(31, { abort: true }).regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "expected a lower-case bot name" }),
                         strategy: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected a strategy class name" }),
                         pairs: z.array(z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, { error: "expected a pair such as BTC/USDT" })).min(1),
                         dryRun: z.boolean(),

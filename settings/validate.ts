@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { deepMerge, profileDefaults } from "./defaults";
 import { EXECUTOR_FAMILY_CPU, FAMILIES_WITHOUT_ENA, familiesFor, familyOf, hasEna } from "./instance-families";
+import { foreignKeyWarnings } from "./foreign-keys";
+import { unsatisfiableProblems } from "./schedulability";
 import {
     PROFILES,
     REQUIRED_SECRETS,
@@ -21,7 +23,11 @@ export const MAX_LISTED_PROBLEMS = 20;
 
 export class ConfigError extends Error {
     /** Every problem found (the message lists the first MAX_LISTED_PROBLEMS). */
-    constructor(readonly problems: string[]) {
+    constructor(
+        readonly problems: string[],
+        /** Keys with no effect (settings/foreign-keys.ts), known once the profile is: shown beside the problems. */
+        readonly warnings: string[] = [],
+    ) {
         const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
         const more = problems.length - listed.length;
         super(`invalid stack configuration:\n${listed.join("\n")}${more > 0 ? `\n  ... and ${more} more problem${more === 1 ? "" : "s"}` : ""}`);
@@ -55,6 +61,8 @@ export const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.11
 export const PLACEHOLDER_TELEGRAM_CHAT_ID = -1001234567890;
 /** RFC 2606 / RFC 6761 names: Let's Encrypt issues no certificate for them and refuses them as contacts. */
 const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost|local)$/;
+/** The RFC 2606 example domains: the template's placeholder hosts. Other non-public names are refused outright (schedulability.ts). */
+const EXAMPLE_DOMAIN = /(^|\.)(example\.(com|net|org)|example)$/;
 
 function ipv4Range(cidr: string): [number, number] {
     const [addr, bits] = cidr.split("/");
@@ -88,7 +96,7 @@ export function placeholderProblems(s: Settings): string[] {
         }
     });
     for (const key of ["apiHost", "websocketHost"] as const) {
-        if (RESERVED_DOMAIN.test(s.app[key])) {
+        if (EXAMPLE_DOMAIN.test(s.app[key])) {
             p.push(`${NAMESPACE}:app.${key}: got ${JSON.stringify(s.app[key])}, a reserved example domain (RFC 2606/6761): no client can resolve it and Let's Encrypt issues no certificate for it; set the real host name`);
         }
     }
@@ -110,9 +118,17 @@ export interface ValidatedConfig {
     secrets: Partial<Record<SecretKey, string>>;
     /** Placeholders that `placeholders: "note"` let through: each must be replaced before a real deploy. */
     placeholderNotes: string[];
+    /** Keys outside deepalpha: that nothing in this program reads (kubernetes:context, a misspelt namespace): printed, not fatal. */
+    warnings: string[];
 }
 
-const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
+/** Longer values are cut in messages: a 10,000-character value must not bury the key and what is allowed. */
+const MAX_SHOWN = 80;
+function show(v: unknown): string {
+    if (v === undefined) return "(unset)";
+    const text = JSON.stringify(v);
+    return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 20)}... (${text.length} characters)`;
+}
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     let cur: unknown = root;
@@ -144,9 +160,18 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown): string[] {
             return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}${hint}`];
         }
         case "too_small":
-            return [`${keyName(issue.path)}: got ${show(value)}, allowed minimum is ${String(issue.minimum)}`];
-        case "too_big":
-            return [`${keyName(issue.path)}: got ${show(value)}, allowed maximum is ${String(issue.maximum)}`];
+        case "too_big": {
+            const big = issue.code === "too_big";
+            const bound = String(big ? issue.maximum : issue.minimum);
+            // A length, not a size: say "too long" and count what was given.
+            if (issue.origin === "string" && typeof value === "string") {
+                return [`${keyName(issue.path)}: got ${show(value)}, too ${big ? "long" : "short"}: ${value.length} characters, allowed ${big ? "maximum" : "minimum"} is ${bound}`];
+            }
+            if (issue.origin === "array" && Array.isArray(value)) {
+                return [`${keyName(issue.path)}: got ${value.length} item${value.length === 1 ? "" : "s"}, too ${big ? "long" : "short"}: allowed ${big ? "maximum" : "minimum"} is ${bound}`];
+            }
+            return [`${keyName(issue.path)}: got ${show(value)}, allowed ${big ? "maximum" : "minimum"} is ${bound}`];
+        }
         case "invalid_value":
             return [`${keyName(issue.path)}: got ${show(value)}, allowed values are ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];
         default:
@@ -229,6 +254,11 @@ function crossChecks(s: Settings): string[] {
     }
     p.push(...instanceTypeChecks(c));
     return p;
+}
+
+/** Rules that join several settings, or that only the production profile enforces; then what the cluster could not satisfy. */
+function allCrossChecks(s: Settings): string[] {
+    return [...crossChecks(s), ...unsatisfiableProblems(s)];
 }
 
 /**
@@ -316,15 +346,16 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
         problems.push(`${NAMESPACE}:profile: got ${show(profile)}, allowed values are ${PROFILES.map((p) => JSON.stringify(p)).join(", ")}`);
         throw new ConfigError(problems);
     }
+    const warnings = foreignKeyWarnings(Object.keys(raw.values), profile as Profile);
     const merged = deepMerge(profileDefaults(profile as Profile), given) as Record<string, unknown>;
     merged.profile = profile;
 
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {
         for (const issue of parsed.error.issues) for (const p of describeIssue(issue, merged)) problems.push(p);
-        throw new ConfigError(problems);
+        throw new ConfigError(problems, warnings);
     }
-    problems.push(...crossChecks(parsed.data));
+    problems.push(...allCrossChecks(parsed.data));
     const placeholders = placeholderProblems(parsed.data);
     if ((options.placeholders ?? "refuse") === "refuse") problems.push(...placeholders);
     const region = raw.values["aws:region"];
@@ -339,6 +370,6 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
             problems.push(`${NAMESPACE}:${key}: required secret is missing (${parsed.data.profile} profile); set it with: ${setSecretCommand(raw.stack, key)}`);
         }
     }
-    if (problems.length > 0) throw new ConfigError(problems);
-    return { settings: parsed.data, secrets, awsRegion: region ?? "", placeholderNotes: options.placeholders === "note" ? placeholders : [] };
+    if (problems.length > 0) throw new ConfigError(problems, warnings);
+    return { settings: parsed.data, secrets, awsRegion: region ?? "", placeholderNotes: options.placeholders === "note" ? placeholders : [], warnings };
 }

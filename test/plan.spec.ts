@@ -78,6 +78,61 @@ describe("plan: npm run --silent plan -- --stack <s> --json", function () {
     });
 });
 
+describe("plan: a preview, not a deployment (issue 15, item 11)", function () {
+    this.timeout(60000);
+    const json = (stack: string) => npmPlan(["--stack", stack, "--json"]).then((r) => JSON.parse(r.stdout) as PreviewDocument);
+    const kind = (s: PreviewDocument["steps"][number]) => s.newState.type;
+
+    it("newState carries ignoreChanges as the engine's ResourceV3 does: where the program sets it, and only there", async () => {
+        const doc = await json("prod");
+        const nodeGroups = doc.steps.filter((s) => kind(s) === "aws:eks/nodeGroup:NodeGroup");
+        expect(nodeGroups).to.have.length.greaterThan(0);
+        for (const s of nodeGroups) expect(s.newState.ignoreChanges, s.urn).to.deep.equal(["scalingConfig.desiredSize"]);
+        const api = doc.steps.find((s) => kind(s) === "kubernetes:apps/v1:Deployment" && s.urn.endsWith("::deepalpha-api"));
+        expect(api?.newState.ignoreChanges, "the HPA owns the API's replicas").to.deep.equal(["spec.replicas"]);
+        // omitempty: no empty list on the rest.
+        for (const s of doc.steps) if (s.newState.ignoreChanges) expect(s.newState.ignoreChanges, s.urn).to.not.be.empty;
+        expect(doc.steps.find((s) => kind(s) === "kubernetes:core/v1:Namespace")?.newState).to.not.have.property("ignoreChanges");
+    });
+
+    it("labels the outputs the mocks computed (IDs, ARNs, endpoints, the account), and only those", async () => {
+        const prod = await json("prod");
+        expect(prod.outputsComputedByMocks).to.include.members(["gatewayAddress", "oidcProviderArn", "nodeGroupNames", "backupsBucket", "filesBucket"]);
+        expect(prod.outputsComputedByMocks).to.not.include.members(["profile", "clusterName", "apiUrl", "namespaces", "connectionSecretName"]);
+        // dev's outputs all come from its configuration and the program.
+        expect((await json("dev")).outputsComputedByMocks).to.deep.equal([]);
+        // The text plan marks them (rendered from the same document, without a second prod plan).
+        const { renderTree } = await import("./harness/preview");
+        const text = renderTree(prod);
+        expect(text).to.match(/^\* gatewayAddress: "k8s-gateway-/m);
+        expect(text).to.match(/^  apiUrl: /m);
+        expect(text).to.contain("Outputs (* computed by the mocks: a stand-in, the real value is known after pulumi up):");
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: the namespaces output names only namespaces the stack creates`, async () => {
+            const doc = await json(stack);
+            const created = doc.steps.filter((s) => kind(s) === "kubernetes:core/v1:Namespace").map((s) => (s.newState.inputs.metadata as { name: string }).name);
+            const named = Object.values(doc.outputs.namespaces as Record<string, string>);
+            expect(named.filter((n) => !created.includes(n)), `created: ${created.join(", ")}`).to.deep.equal([]);
+            expect(named).to.have.length(created.length);
+        });
+    }
+
+    it("the text plan lists each policy exemption once", async () => {
+        const r = await npmPlan(["--stack", "dev"]);
+        expect(r.code, r.stderr).to.equal(0);
+        const lines = r.stdout.split("\n").filter((l) => /^  (namespace-psa-enforce|prod-min-replicas|prod-pod-disruption-budget): /.test(l));
+        // rule and resource name, however a listing spells the resource (URN or name)
+        const keys = lines.map((l) => {
+            const [, rule, resource] = /^  (\S+): (\S+)/.exec(l)!;
+            return `${rule} ${resource.split("::").pop()}`;
+        });
+        expect(keys).to.include("namespace-psa-enforce monitoring");
+        expect(keys.length, lines.join("\n")).to.equal(new Set(keys).size);
+    });
+});
+
 describe("plan: secrets never appear in clear", () => {
     for (const stack of ["dev", "prod"] as const) {
         it(`${stack}: no generated password or configured secret appears anywhere in the plan document`, async () => {

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { ClusterSettings, PreinstalledAddon, Profile } from "../../settings/schema";
-import { APP_SERVICE_ACCOUNT, NAMESPACES } from "../shared/conventions";
+import { APP_SERVICE_ACCOUNT, NAMESPACES, type NamespaceRole } from "../shared/conventions";
 import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./addons";
 import { createControlPlane } from "./eks";
 import { irsaRole } from "./iam";
@@ -47,7 +47,8 @@ export class ClusterComponent extends pulumi.ComponentResource {
     /** Kubeconfig for operators (secret). */
     readonly kubeconfig: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
-    readonly namespaces: typeof NAMESPACES;
+    /** The namespaces this profile creates, by role: production has no data namespace (its stores are AWS services). */
+    readonly namespaces: Partial<Record<NamespaceRole, string>>;
     readonly namespaceResources: Record<string, k8s.core.v1.Namespace>;
     /** The shared Gateway (GATEWAY in conventions): HTTPRoutes attach to its "https" listener. */
     readonly gateway: k8s.apiextensions.CustomResource;
@@ -145,9 +146,10 @@ export class ClusterComponent extends pulumi.ComponentResource {
         }
 
         const k8sOpts = { parent: this, provider: this.provider };
-        this.namespaces = NAMESPACES;
         const ready: pulumi.Resource[] = [];
-        this.namespaceResources = createNamespaces(namespaceSpecs(args.profile), k8sOpts, ready);
+        const specs = namespaceSpecs(args.profile);
+        this.namespaces = Object.fromEntries(specs.map((n) => [n.role, n.name]));
+        this.namespaceResources = createNamespaces(specs, k8sOpts, ready);
         createAppRbac(this.namespaceResources.app, k8sOpts, this.appRole?.arn, ready);
         this.kubernetesReady = [...ready, ...nodesReady];
         const acme = s.gateway.tls === "letsEncrypt";

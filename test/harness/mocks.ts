@@ -178,28 +178,57 @@ function kubernetesState(name: string, inputs: State, type: string): { id: strin
     return { id, state };
 }
 
+/**
+ * Strings the mocks made up rather than echoed (IDs, ARNs, endpoints, the account, addresses): a value that
+ * contains one is the mocks' invention, known for real only after `pulumi up`, and the plan labels it so.
+ * Shorter strings ("none", "aws", "ACTIVE") are left out: too common to tell apart. Cleared per program run.
+ */
+export const computedByMocks = new Set<string>();
+const MIN_COMPUTED_LENGTH = 8;
+
+function leafStrings(v: unknown, out: Set<string>): Set<string> {
+    if (typeof v === "string") out.add(v);
+    else if (Array.isArray(v)) v.forEach((x) => leafStrings(x, out));
+    // Plain data only: a secret Output (a generated password) is never a stack output's value.
+    else if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach((x) => leafStrings(x, out));
+    return out;
+}
+
+/** Records what a mock answer adds to what the program gave it. */
+function recordComputed<T extends { id?: string; state?: State }>(inputs: State, answer: T, result: unknown = answer.state): T {
+    const given = leafStrings(inputs, new Set());
+    for (const s of leafStrings([answer.id, result], new Set())) if (s.length >= MIN_COMPUTED_LENGTH && !given.has(s)) computedByMocks.add(s);
+    return answer;
+}
+
+function newResourceState(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+    const custom = resourceState[args.type];
+    if (custom) {
+        const { id, state } = custom(args.name, args.inputs);
+        return { id: id ?? `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, ...state } };
+    }
+    if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm.sh") && !args.type.startsWith("kubernetes:yaml")) {
+        return kubernetesState(args.name, args.inputs, args.type);
+    }
+    if (args.type.startsWith("aws:")) {
+        const service = args.type.split(":")[1].split("/")[0];
+        return { id: `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, arn: arn(service, args.name) } };
+    }
+    return { id: `${args.name}-${hexOf(args.name, 8)}`, state: args.inputs };
+}
+
 export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
-        const custom = resourceState[args.type];
-        if (custom) {
-            const { id, state } = custom(args.name, args.inputs);
-            return { id: id ?? `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, ...state } };
-        }
-        if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm.sh") && !args.type.startsWith("kubernetes:yaml")) {
-            return kubernetesState(args.name, args.inputs, args.type);
-        }
-        if (args.type.startsWith("aws:")) {
-            const service = args.type.split(":")[1].split("/")[0];
-            return { id: `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, arn: arn(service, args.name) } };
-        }
-        return { id: `${args.name}-${hexOf(args.name, 8)}`, state: args.inputs };
+        return recordComputed(args.inputs, newResourceState(args));
     },
     call(args: pulumi.runtime.MockCallArgs) {
         const handler = invokes[args.token];
         if (!handler) {
             throw new Error(`unmocked invoke ${args.token}(${JSON.stringify(args.inputs)}): add a realistic answer to test/harness/mocks.ts`);
         }
-        return handler(args.inputs);
+        const result = handler(args.inputs);
+        recordComputed(args.inputs, {}, result);
+        return result;
     },
 };
 

@@ -19,6 +19,8 @@ export interface PreviewStep {
         retainOnDelete: boolean;
         dependencies: string[];
         inputs: Record<string, unknown>;
+        /** As the engine's apitype.ResourceV3 (`json:"ignoreChanges,omitempty"`): only where the program sets it. */
+        ignoreChanges?: string[];
     };
 }
 
@@ -33,11 +35,13 @@ export interface PreviewDocument {
     steps: PreviewStep[];
     changeSummary: { create: number };
     outputs: Record<string, unknown>;
+    /** Outputs whose value the mocks made up (IDs, ARNs, endpoints, the account): a real preview shows them unknown. */
+    outputsComputedByMocks: string[];
     exemptions: Exemption[];
     notes: string[];
 }
 
-function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "inputs">): PreviewStep {
+function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "inputs" | "ignoreChanges">): PreviewStep {
     return {
         op: "create",
         urn: r.urn,
@@ -53,6 +57,7 @@ function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" |
             retainOnDelete: r.retainOnDelete,
             dependencies: r.dependencies,
             inputs: r.inputs,
+            ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
         },
     };
 }
@@ -86,6 +91,7 @@ export function toPreview(run: ProgramRun, config: Record<string, string>, secre
         retainOnDelete: false,
         dependencies: [],
         inputs: {},
+        ignoreChanges: [],
     });
     const steps = [stackStep, ...run.resources.map(step)];
     const shownConfig: Record<string, string> = {};
@@ -95,12 +101,13 @@ export function toPreview(run: ProgramRun, config: Record<string, string>, secre
         steps,
         changeSummary: { create: steps.length },
         outputs: run.outputs,
+        outputsComputedByMocks: run.outputsComputedByMocks,
         exemptions: findExemptions(run.resources),
         notes,
     };
 }
 
-/** Components and resources as an indented tree, then a count by type. */
+/** Components and resources as an indented tree, a count by type, then the stack outputs. */
 export function renderTree(doc: PreviewDocument): string {
     const children = new Map<string, PreviewStep[]>();
     for (const s of doc.steps) {
@@ -120,11 +127,10 @@ export function renderTree(doc: PreviewDocument): string {
     lines.push("", "Resources by type:");
     for (const [t, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`  ${String(n).padStart(4)}  ${t}`);
     lines.push(`  ${String(doc.changeSummary.create).padStart(4)}  to create`);
-    if (doc.exemptions.length) {
-        lines.push("", "Policy exemptions in use:");
-        for (const e of doc.exemptions) lines.push(`  ${e.rule}: ${e.urn.split("::").pop()} (${e.reason})`);
-    }
-    lines.push("", "Outputs:");
-    for (const [k, v] of Object.entries(doc.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+    // Exemptions are listed once, by the policy verdict that follows the tree (policy/offline.ts renderViolations),
+    // which also says whether each was honoured.
+    const mocked = new Set(doc.outputsComputedByMocks);
+    lines.push("", mocked.size ? "Outputs (* computed by the mocks: a stand-in, the real value is known after pulumi up):" : "Outputs:");
+    for (const [k, v] of Object.entries(doc.outputs)) lines.push(`${mocked.has(k) ? "* " : "  "}${k}: ${JSON.stringify(v)}`);
     return lines.join("\n");
 }

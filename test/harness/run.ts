@@ -1,7 +1,7 @@
 // Runs the whole Pulumi program (index.ts) under mocks for one stack configuration and returns every
 // resource it registered, with resolved inputs and options. The tests and `npm run plan` both use it.
 import * as pulumi from "@pulumi/pulumi";
-import { mocks } from "./mocks";
+import { computedByMocks, mocks } from "./mocks";
 
 export const PROJECT = "deepalpha";
 export const SECRET_MASK = "[secret]";
@@ -47,6 +47,8 @@ export interface ProgramRun {
     outputs: Record<string, unknown>;
     /** Outputs with secrets in clear: for assertions only. */
     outputValues: Record<string, unknown>;
+    /** Outputs whose value holds something the mocks made up (an ID, ARN, endpoint, the account): not the real value. */
+    outputsComputedByMocks: string[];
 }
 
 interface Captured {
@@ -164,6 +166,7 @@ export function engineUrn(stack: string, project: string, parentUrn: string | un
 }
 
 async function runOnce(options: RunOptions): Promise<ProgramRun> {
+    computedByMocks.clear();
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
     // The mock monitor makes every URN through its newUrn method: give it the engine's rule.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -195,5 +198,10 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
         resolve(outputs ?? {}, true, new Set()) as Promise<Record<string, unknown>>,
         resolve(outputs ?? {}, false, new Set()) as Promise<Record<string, unknown>>,
     ]);
-    return { stack: options.stack, stackUrn, resources, outputs: maskedOutputs, outputValues };
+    const outputsComputedByMocks = Object.keys(outputValues).filter((k) => {
+        const text = JSON.stringify(outputValues[k]) ?? "";
+        for (const c of computedByMocks) if (text.includes(c)) return true;
+        return false;
+    });
+    return { stack: options.stack, stackUrn, resources, outputs: maskedOutputs, outputValues, outputsComputedByMocks };
 }
