@@ -619,6 +619,8 @@ describe("observability: PostgreSQL and Redis exporters", () => {
             const rd = values("redis-exporter");
             expect(rd.redisAddress).to.equal(`${c.scheme}://${c.redis}:6379`);
             expect(rd.auth).to.deep.equal({ enabled: true, secret: { name: EXPORTER_SECRET, key: "redis-password" } });
+            // No CONFIG GET: ElastiCache has no CONFIG command, and the exporter's ACL user gets none in dev.
+            expect(rd.extraArgs).to.deep.equal({ "config-command": "-" });
             const secret = res.find((r) => r.type === "kubernetes:core/v1:Secret" && r.props.metadata?.name === EXPORTER_SECRET)!;
             expect(secret.props.metadata.namespace).to.equal(NAMESPACES.monitoring);
             expect(secret.props.stringData["postgres-password"]).to.equal("pg-s3cret-value");

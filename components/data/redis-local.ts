@@ -19,11 +19,12 @@ export const REDIS_USERS = { app: "deepalpha", exporter: "deepalpha_exporter", p
  * none of @admin or @dangerous (CONFIG, ACL, DEBUG, SHUTDOWN, FLUSHALL, KEYS, MONITOR, ...). Exporter: the
  * commands redis_exporter's README lists for a dedicated user, minus the key-reading ones it uses only with
  * --check-keys (not configured here), and only the read subcommands of CLIENT, SLOWLOG, LATENCY and MEMORY; no
- * key access at all. Probes: PING only.
+ * key access at all, and no CONFIG: the exporter runs with --config-command=- (observability/exporters.ts), because
+ * ElastiCache has no CONFIG command and CONFIG GET * would hand it every server setting. Probes: PING only.
  */
 export const REDIS_ACL_RULES = {
     app: "~* &* +@all -@admin -@dangerous",
-    exporter: "resetchannels -@all +ping +info +config|get +client|setname +client|list +client|info +cluster|info " +
+    exporter: "resetchannels -@all +ping +info +client|setname +client|list +client|info +cluster|info " +
         "+slowlog|get +slowlog|len +latency|latest +latency|histogram +memory|stats",
     probe: "resetchannels -@all +ping",
 } as const;

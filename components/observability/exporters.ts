@@ -61,6 +61,9 @@ export function redisExporterValues(profile: Profile, host: string, tls = profil
         redisAddress: `${scheme}://${host}:${DATA_PORTS.redis}`,
         // redisUser is a name, not a secret: the chart sets it as REDIS_USER; the password stays in the Secret.
         auth: { enabled: true, secret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.redisPassword }, ...(user ? { redisUser: user } : {}) },
+        // No CONFIG GET *: ElastiCache does not offer CONFIG (every scrape would log an error), and the dev ACL
+        // gives the exporter no CONFIG either; maxmemory and the rest the alerts use come from INFO.
+        extraArgs: { "config-command": "-" },
         podSecurityContext: podSecurity,
         securityContext: containerSecurity,
         resources,
