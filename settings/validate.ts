@@ -309,8 +309,9 @@ function parseValue(key: string, text: string, problems: string[]): unknown {
 /** AWS region names: us-west-2, eu-central-1, us-gov-west-1, ... */
 export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/;
 
+/** The command that sets a secret, without its value: the CLI prompts for it (hidden), or reads it from `< FILE`. */
 export function setSecretCommand(stack: string, key: SecretKey): string {
-    return `pulumi config set --secret --stack ${stack} ${NAMESPACE}:${key} <value>`;
+    return `pulumi config set --secret --stack ${stack} ${NAMESPACE}:${key} (it prompts for the value; never put it on the command line)`;
 }
 
 export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): ValidatedConfig {

@@ -144,7 +144,7 @@ describe("config: bad input is rejected with key, value and what is allowed", ()
         const p = problemsOf(() => validateConfig(asRaw(prodFile().config)));
         for (const k of REQUIRED_SECRETS.production) {
             expect(p.join("\n")).to.contain(`deepalpha:${k}: required secret is missing`);
-            expect(p.join("\n")).to.contain(`pulumi config set --secret --stack prod deepalpha:${k} <value>`);
+            expect(p.join("\n")).to.contain(`pulumi config set --secret --stack prod deepalpha:${k} (it prompts for the value; never put it on the command line)`);
         }
     });
 
@@ -260,7 +260,7 @@ describe("config: the offline plan refuses bad config with exit 1, the key and n
         { what: "wrong type", args: () => ["--stack", "prod", "--config-file", write("type", { ...prod, "deepalpha:observability": { logging: "yes" } })], message: /deepalpha:observability\.logging: got "yes", expected boolean/ },
         { what: "out-of-range number", args: () => ["--stack", "prod", "--config-file", write("range", { ...prod, "deepalpha:cluster": { availabilityZones: 9 } })], message: /deepalpha:cluster\.availabilityZones: got 9, allowed maximum is 6/ },
         { what: "unknown profile", args: () => ["--stack", "prod", "--config-file", write("profile", { ...prod, "deepalpha:profile": "qa" })], message: /deepalpha:profile: got "qa", allowed values are "local", "production"/ },
-        { what: "missing prod secret", args: () => ["--stack", "prod", "--strict"], message: /deepalpha:telegramBotToken: required secret is missing \(production profile\); set it with: pulumi config set --secret --stack prod deepalpha:telegramBotToken <value>/ },
+        { what: "missing prod secret", args: () => ["--stack", "prod", "--strict"], message: /deepalpha:telegramBotToken: required secret is missing \(production profile\); set it with: pulumi config set --secret --stack prod deepalpha:telegramBotToken \(it prompts for the value/ },
         { what: "malformed CIDR", args: () => ["--stack", "prod", "--config-file", write("cidr", { ...prod, "deepalpha:cluster": { publicEndpointCidrs: ["198.51.100.0/24", "not-a-cidr"] } })], message: /deepalpha:cluster\.publicEndpointCidrs\[1\]: got "not-a-cidr", expected an IPv4 CIDR block/ },
         { what: "malformed region", args: () => ["--stack", "prod", "--config-file", write("region", { ...prod, "aws:region": "oregon" })], message: /aws:region: got "oregon", expected an AWS region such as us-west-2/ },
         { what: "executor huge pages beyond a node's", args: () => ["--stack", "prod", "--config-file", write("hugepages", { ...prod, "deepalpha:app": { ...(prod["deepalpha:app"] as object), executor: { cpu: 4, memory: "8Gi", hugepages2Mi: "3Gi" } } })], message: /deepalpha:app\.executor\.hugepages2Mi: got "3Gi", more huge pages than an executor node has \(cluster\.executorNodes\.hugepages2Mi: 1024 pages of 2 MiB = 2 GiB\)/ },
