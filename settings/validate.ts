@@ -246,6 +246,15 @@ function crossChecks(s: Settings): string[] {
     if (clientMajor !== pg.split(".")[0]) {
         p.push(`${NAMESPACE}:data.images.postgres.tag: got ${JSON.stringify(s.data.images.postgres.tag)}, the migration and pg_dump client must have the server's major version (data.postgres.engineVersion ${JSON.stringify(pg)})`);
     }
+    // The ElastiCache RBAC users' access strings (components/data/redis-elasticache.ts) use subcommand rules
+    // (+client|list), which ElastiCache accepts from Redis OSS 7.0 on; refused here, before anything is created.
+    const [redisMajor, redisMinor] = s.data.redis.engineVersion.split(".").map(Number);
+    if (redisMajor < 7) {
+        p.push(
+            `${NAMESPACE}:data.redis.engineVersion: got ${JSON.stringify(s.data.redis.engineVersion)}, the production profile needs Redis OSS 7.0 or newer ` +
+                `(the RBAC users' access strings use subcommand rules such as +client|list, which ElastiCache accepts from 7.0; ${redisMajor}.${redisMinor} would fail in CreateUser)`,
+        );
+    }
     if (c.publicEndpointCidrs.includes("0.0.0.0/0")) {
         p.push(`${NAMESPACE}:cluster.publicEndpointCidrs: got "0.0.0.0/0", the production profile allows only specific CIDRs (or none)`);
     }

@@ -118,6 +118,11 @@ describe("config: bad input is rejected with key, value and what is allowed", ()
             expect: [/deepalpha:data\.postgres\.engineVersion: got "16\.6", the production profile takes the major version only \(such as "16"\)/, /aws rds describe-db-engine-versions/],
         },
         {
+            what: "a Redis OSS engine older than the RBAC access strings need (subcommand rules: 7.0)",
+            config: () => ({ ...prodFile().config, "deepalpha:data": { redis: { engineVersion: "6.2" } } }),
+            expect: [/deepalpha:data\.redis\.engineVersion: got "6\.2", the production profile needs Redis OSS 7\.0 or newer/],
+        },
+        {
             what: "a migration/pg_dump client of another major than the RDS server",
             config: () => ({ ...prodFile().config, "deepalpha:data": { images: { postgres: { repository: "postgres", tag: "15.13-alpine" } } } }),
             expect: [/deepalpha:data\.images\.postgres\.tag: got "15\.13-alpine", the migration and pg_dump client must have the server's major version/],
