@@ -788,6 +788,16 @@ describe("policy pack: structure, descriptions, config files", () => {
         ]);
     });
 
+    it("exemptions: a policy outside EXEMPTIBLE never honours one, though the object carries it (unsafe sysctls)", async () => {
+        const d = KINDS[1];
+        const annotated = workload(d, (s) => (s.securityContext = { ...(s.securityContext ?? {}), sysctls: [{ name: "net.core.somaxconn", value: "4096" }] }), {
+            [`${EXEMPTION_ANNOTATION_PREFIX}pod-safe-sysctls`]: "the API wants a longer accept queue",
+        });
+        const r = await check([annotated]);
+        expect(r.violations.map((v) => `${v.policyName} ${v.urn}`)).to.deep.equal([`pod-safe-sysctls ${annotated.urn}`]);
+        expect(r.exemptions.map((e) => [e.policy, e.honoured])).to.deep.equal([["pod-safe-sysctls", false]]);
+    });
+
     it("exemptions: a template annotation is not read on an object without a pod template; one exemption per object and policy", async () => {
         const P = "workload-probes";
         // A ConfigMap with a `spec.template.metadata` shape is no workload: nothing is read from it.

@@ -3,7 +3,7 @@
 // purpose: they carry partial specs, and judging a partial spec would report fields it does not set.
 import * as k8s from "@pulumi/kubernetes";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { exemptionReason } from "./exemptions";
+import { EXEMPTIBLE, exemptionReason } from "./exemptions";
 import { type ResourceClass, typeOf } from "./types";
 import { list, read, UNKNOWN } from "./values";
 
@@ -98,8 +98,6 @@ export function podView(type: string, props: unknown): PodView | undefined {
 export interface WorkloadPolicyArgs {
     name: string;
     description: string;
-    /** Whether the object's exemption annotation for this policy is honoured (see exemptions.ts). */
-    exemptible?: boolean;
     check(pod: PodView & { containers: ContainerView[] }, report: (message: string) => void, args: ResourceValidationArgs): void;
 }
 
@@ -111,7 +109,9 @@ export function workloadPolicy(p: WorkloadPolicyArgs): ResourceValidationPolicy 
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             const pod = podView(args.type, args.props);
             if (!pod) return args.notApplicable(`only applies to workloads: ${[...new Set(WORKLOAD_KINDS.map((k) => k.kind))].join(", ")}`);
-            if (p.exemptible) {
+            // EXEMPTIBLE alone says which policies honour an exemption, so what a policy honours and what the
+            // plan lists as honoured cannot disagree.
+            if (p.name in EXEMPTIBLE) {
                 const reason = exemptionReason(args.props, p.name);
                 if (reason) return args.notApplicable(`exempt: ${reason}`);
             }

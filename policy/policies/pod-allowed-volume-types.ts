@@ -8,7 +8,6 @@ export const podAllowedVolumeTypes = workloadPolicy({
     name: "pod-allowed-volume-types",
     description:
         "Pods may only use the seed's volume types: configMap, emptyDir, projected, secret, downwardAPI, persistentVolumeClaim; no hostPath (seed PodSecurityPolicy `volumes`; Pod Security Standards restricted, Volume Types and baseline, HostPath Volumes).",
-    exemptible: true,
     check(pod, report) {
         const volumes = list(pod.spec, "volumes");
         if (volumes === UNKNOWN) return;

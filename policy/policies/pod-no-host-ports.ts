@@ -4,7 +4,6 @@ import { workloadPolicy } from "../lib/workloads";
 export const podNoHostPorts = workloadPolicy({
     name: "pod-no-host-ports",
     description: "Containers must not bind host ports: no ports[].hostPort (Pod Security Standards baseline, HostPorts).",
-    exemptible: true,
     check(pod, report) {
         for (const c of pod.containers) {
             const ports = list(c.c, "ports");

@@ -5,7 +5,6 @@ export const podRunAsNonRoot = workloadPolicy({
     name: "pod-run-as-non-root",
     description:
         "Every container must run as non-root: runAsNonRoot: true (pod or container level) and no runAsUser 0 (seed PodSecurityPolicy `runAsUser: MustRunAsNonRoot`; Pod Security Standards restricted, Running as Non-root).",
-    exemptible: true,
     check(pod, report) {
         for (const c of pod.containers) {
             const nonRoot = effective(pod, c.c, "runAsNonRoot");

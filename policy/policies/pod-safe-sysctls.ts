@@ -26,7 +26,6 @@ export const podSafeSysctls = workloadPolicy({
     name: "pod-safe-sysctls",
     description:
         "Pods may set only the sysctls Kubernetes counts as safe (namespaced and isolated from other pods): spec.securityContext.sysctls names from the Pod Security Standards baseline list, v1.32 (Pod Security Standards baseline/restricted, Sysctls).",
-    exemptible: true,
     check(pod, report) {
         const sysctls = list(pod.spec, "securityContext", "sysctls");
         if (sysctls === UNKNOWN) return;

@@ -6,7 +6,6 @@ export const workloadProbes = workloadPolicy({
     description:
         "Every container of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, restartable Pod; not Jobs or CronJobs) must have a liveness and a readiness probe (the seed's API probes on /health and /ready; EKS Best Practices, reliability: health checks).",
     // An upstream controller whose binary or chart offers no probe (cert-manager's cainjector has no health endpoint).
-    exemptible: true,
     check(pod, report) {
         if (!pod.longRunning) return;
         for (const c of pod.containers) {
