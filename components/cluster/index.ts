@@ -178,6 +178,7 @@ export class ClusterComponent extends pulumi.ComponentResource {
             oidcProviderArn: this.oidcProviderArn,
             nodeGroupNames: this.nodeGroupNames,
             serviceCidr: this.serviceCidr,
+            apiServiceAddress: this.apiServiceAddress,
         });
     }
 }
