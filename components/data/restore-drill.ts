@@ -123,13 +123,15 @@ export function createRestoreDrill(a: RestoreDrillArgs, opts: pulumi.CustomResou
     ];
     // The download needs the bucket's settings (and, in dev, the store's key); the restore needs nothing but files.
     const download = jobContainer({ name: "download", image: a.images.awsCli, command: ["sh", "-c", drillDownloadScript()], envFrom: [{ secretRef: { name: a.jobsSecretName } }], env, volumeMounts: mounts });
+    // Each restore runs a whole database server on the newest backup: sized alike, bounded.
+    const restoreResources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } };
     const restoreContainer = jobContainer({
         name: "restore-and-compare",
         image: a.images.postgres,
         command: ["sh", "-c", drillRestoreScript()],
         env,
         volumeMounts: mounts,
-        resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+        resources: restoreResources,
     });
     // initdb looks its user up in /etc/passwd: run as the image's own postgres user (UID/GID 70 in the Alpine
     // images), still non-root; the scratch volume is writable by everyone in the pod.
@@ -141,7 +143,7 @@ export function createRestoreDrill(a: RestoreDrillArgs, opts: pulumi.CustomResou
         command: ["sh", "-c", drillInfluxScript()],
         env,
         volumeMounts: mounts,
-        resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+        resources: restoreResources,
     });
     return new k8s.batch.v1.CronJob(
         `data-${RESTORE_DRILL}`,
