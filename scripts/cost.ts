@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, NAMESPACE } from "../settings/validate";
 import { StackFileError } from "../test/harness/stack-file";
-import { type Assumptions, CostError, type CostReport, type RatesFile, TIERS, type Tier, loadAssumptions, loadRates, overrideAssumptions, priceDocument, regionOf } from "./cost-model";
+import { type Assumptions, CostError, type CostLine, type CostReport, type RatesFile, TIERS, type Tier, loadAssumptions, loadRates, overrideAssumptions, priceDocument, regionOf } from "./cost-model";
 import { UsageError } from "./cli";
 import { prepareConfig } from "./plan";
 
@@ -241,17 +241,8 @@ const signed = (n: number) => (n > 0 ? `+${usd(n)}` : n < 0 ? `-${usd(-n)}` : "Â
 const num = (n: number) => String(Math.round(n * 1000) / 1000);
 const TIER_TITLE: Record<Tier, string> = { cluster: "cluster (EKS, nodes, network)", data: "data (RDS, ElastiCache, InfluxDB, S3)", app: "app", observability: "observability", stack: "stack" };
 
-interface Row {
-    tier: Tier;
-    item: string;
-    basis: string[];
-    quantity: number;
-    unit: string;
-    rateKey: string;
-    rate: number;
-    monthly: number;
-    assumed: boolean;
-}
+/** Lines grouped by item and rate: one line's fields but the resource's, with every line's basis. */
+type Row = Omit<CostLine, "resource" | "type" | "basis"> & { basis: string[] };
 
 /** Lines of one item and rate grouped: "EC2 general nodes, m5.2xlarge" over the three zone groups. */
 export function groupLines(report: CostReport): Row[] {

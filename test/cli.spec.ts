@@ -3,28 +3,19 @@
 // option given twice is an error, an unknown stack names the known ones, and a relative path is read from
 // the directory the user ran npm in (npm runs scripts from the package root and passes INIT_CWD).
 import { expect } from "chai";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { HelpRequested, UsageError, parse } from "../scripts/cli";
 import { parseArgs as planArgs } from "../scripts/plan";
 import { parseArgs as checkArgs } from "../scripts/policy-check";
+import { runCommand, runScript } from "./harness/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(cmd, args, { cwd, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
-const script = (name: string, args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", name), ...args], ROOT, env);
+const script = (name: string, args: string[], env: NodeJS.ProcessEnv = {}) => runScript(name, args, env);
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+    runCommand(cmd, args, { cwd, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env } });
 
 describe("CLI conventions (plan, policy:check): parsing", () => {
     it("--stack=dev, --stack dev, -s dev and -s=dev are the same; flags stay flags", () => {

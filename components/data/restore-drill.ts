@@ -8,7 +8,7 @@
 // which Prometheus sees through kube-state-metrics (the RestoreDrillFailed and RestoreDrillNotPassedRecently alerts).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { MANIFEST_SQL } from "./backups";
+import { type BackupJobsArgs, MANIFEST_SQL } from "./backups";
 import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
 import { influxManifestFunctions } from "./influx-manifest";
 
@@ -99,16 +99,11 @@ export function drillInfluxScript(): string {
     ].join("\n");
 }
 
-export interface RestoreDrillArgs {
-    namespace: string;
-    /** Cron schedule, UTC: after the backups of the day. */
-    schedule: string;
-    /** influxdb: the same image as the dev server (settings.images.influxdb); it holds influxd and the influx CLI. */
-    images: { postgres: string; influxdb: string; awsCli: string };
-    jobsSecretName: pulumi.Input<string>;
-    serviceAccountName?: string;
-    scratchSize: string;
-}
+/**
+ * The backup jobs' own inputs: namespace, schedule (UTC, after the day's backups), images (influxdb: the dev
+ * server's image, which holds influxd and the influx CLI), the jobs' Secret, ServiceAccount and scratch size.
+ */
+export type RestoreDrillArgs = BackupJobsArgs;
 
 export function createRestoreDrill(a: RestoreDrillArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.CronJob {
     const labels = dataLabels(RESTORE_DRILL, "backup-verification");

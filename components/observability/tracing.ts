@@ -3,6 +3,7 @@
 // Storage: in memory in dev; Elasticsearch (the ECK cluster of logging.ts) in prod.
 import type { Profile } from "../../settings/schema";
 import { NAMESPACES } from "../shared/conventions";
+import { restrictedContainerSecurity } from "../shared/security";
 
 export const JAEGER_RELEASE = "jaeger";
 export const JAEGER_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, thriftHttp: 14268, ui: 16686, metrics: 8888, health: 13133 } as const;
@@ -85,13 +86,7 @@ export function indexCleanerContainer(es: ElasticsearchConnection, days: number,
         ],
         volumeMounts: [{ name: "es-ca", mountPath: CA_DIR, readOnly: true }],
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: restrictedContainerSecurity(),
     };
 }
 
@@ -128,13 +123,7 @@ export function jaegerValues(profile: Profile, storage: "memory" | "elasticsearc
             resources: prod
                 ? { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } }
                 : { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-            securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedContainerSecurity(),
             ...volumes,
         },
     };

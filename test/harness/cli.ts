@@ -10,9 +10,10 @@ export interface CliResult {
     stderr: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+/** Runs a command (in the project root unless `cwd` says otherwise) and captures its exit code and output. */
+export function runCommand(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -22,11 +23,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
     });
 }
 
-/** `node -r ts-node/register scripts/<script> ...args`, as the npm scripts run it. */
-export function runScript(script: string, args: string[]): Promise<CliResult> {
-    return run(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", script), ...args], {
-        ...process.env,
-        TS_NODE_TRANSPILE_ONLY: "true",
+/** `node -r ts-node/register scripts/<script> ...args`, as the npm scripts run it; `env` adds to the process's. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return runCommand(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", script), ...args], {
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env },
     });
 }
 
@@ -40,7 +40,7 @@ export function npmPlan(args: string[]): Promise<CliResult> {
     const key = args.join("\u0000");
     let p = npmPlans.get(key);
     if (!p) {
-        p = run("npm", ["run", "--silent", "plan", "--", ...args]);
+        p = runCommand("npm", ["run", "--silent", "plan", "--", ...args]);
         npmPlans.set(key, p);
     }
     return p;
