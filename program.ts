@@ -2,8 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StackConfig } from "./config";
-import { AppTier, ClusterComponent, DataTier, Observability } from "./components";
-import { enaExpressProblem } from "./components/cluster/nodegroups";
+import { AppTier } from "@deepalpha/app";
+import { ClusterComponent, enaExpressProblem } from "@deepalpha/cluster";
+import { DataTier } from "@deepalpha/data";
+import { Observability } from "@deepalpha/observability";
 
 /**
  * Settings only EC2 can judge, asked before anything is created: ENA Express needs an instance type that

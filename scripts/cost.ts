@@ -94,7 +94,7 @@ export const WHAT_IFS: WhatIf[] = [
             const [fam, size] = from.split(".");
             return GRAVITON[fam] ? { setting: "cluster.generalNodes.instanceType", from, to: `${GRAVITON[fam]}.${size}` } : { skip: `no Graviton counterpart listed for ${JSON.stringify(from)}` };
         },
-        givesUp: "every image that runs on the general nodes (DeepAlpha API and WebSocket, Freqtrade, every chart) must be published for arm64; the nodes take the ARM AMI (components/cluster/nodegroups.ts)",
+        givesUp: "every image that runs on the general nodes (DeepAlpha API and WebSocket, Freqtrade, every chart) must be published for arm64; the nodes take the ARM AMI (components/cluster/src/nodegroups.ts)",
     },
     {
         id: "graviton-executor",

@@ -25,7 +25,7 @@ const common: Defaults = {
     data: {
         postgres: {
             // The major only: RDS creates the instance on the major's current default minor and keeps it on a
-            // supported minor itself (autoMinorVersionUpgrade, components/data/postgres-rds.ts).
+            // supported minor itself (autoMinorVersionUpgrade, components/data/src/postgres-rds.ts).
             engineVersion: "16",
             instanceClass: "db.r6g.xlarge",
             allocatedStorageGb: 200,

@@ -246,7 +246,7 @@ function crossChecks(s: Settings): string[] {
     if (clientMajor !== pg.split(".")[0]) {
         p.push(`${NAMESPACE}:data.images.postgres.tag: got ${JSON.stringify(s.data.images.postgres.tag)}, the migration and pg_dump client must have the server's major version (data.postgres.engineVersion ${JSON.stringify(pg)})`);
     }
-    // The ElastiCache RBAC users' access strings (components/data/redis-elasticache.ts) use subcommand rules
+    // The ElastiCache RBAC users' access strings (components/data/src/redis-elasticache.ts) use subcommand rules
     // (+client|list), which ElastiCache accepts from Redis OSS 7.0 on; refused here, before anything is created.
     const [redisMajor, redisMinor] = s.data.redis.engineVersion.split(".").map(Number);
     if (redisMajor < 7) {

@@ -4,10 +4,10 @@
 import { expect } from "chai";
 import type { ProgramRun } from "./harness/run";
 import { byType, planStack } from "./harness/stacks";
-import { kubernetesServiceAddress } from "../components/cluster/namespaces";
-import { CONTROL_PLANE_SELECTOR } from "../components/cluster/gateway";
-import { DATA_JOB_LABEL } from "../components/data/common";
-import { NAMESPACES } from "../components/shared/conventions";
+import { kubernetesServiceAddress } from "@deepalpha/cluster";
+import { CONTROL_PLANE_SELECTOR } from "@deepalpha/cluster";
+import { DATA_JOB_LABEL } from "@deepalpha/data";
+import { NAMESPACES } from "@deepalpha/shared";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

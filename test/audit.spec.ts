@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { byType, one, planStack, planWith, ROOT_DIR } from "./harness/stacks";
-import { KEY_ADMIN_ACTIONS, serviceKeyPolicy } from "../components/shared/kms";
+import { KEY_ADMIN_ACTIONS, serviceKeyPolicy } from "@deepalpha/shared";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,9 +4,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { CHARTS as CLUSTER_CHARTS } from "../components/cluster/addons";
-import { GATEWAY_CHARTS } from "../components/cluster/gateway";
-import { CHARTS as OBSERVABILITY_CHARTS } from "../components/observability/charts";
+import { CLUSTER_CHARTS } from "@deepalpha/cluster";
+import { GATEWAY_CHARTS } from "@deepalpha/cluster";
+import { OBSERVABILITY_CHARTS } from "@deepalpha/observability";
 import { ROOT_DIR } from "./harness/stacks";
 
 const SCRIPT = fs.readFileSync(path.join(ROOT_DIR, "scripts/chart-sources.sh"), "utf8");

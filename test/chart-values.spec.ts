@@ -4,8 +4,8 @@
 // charts:check` proves the rendered objects; these tests pin the values that make them comply.
 import { expect } from "chai";
 import { EXEMPTIBLE } from "../policy/lib/exemptions";
-import { EXEMPTION_ANNOTATION_PREFIX, NAMESPACES } from "../components/shared/conventions";
-import { SIDECAR_HEALTH_COMMAND } from "../components/observability/metrics-stack";
+import { EXEMPTION_ANNOTATION_PREFIX, NAMESPACES } from "@deepalpha/shared";
+import { SIDECAR_HEALTH_COMMAND } from "@deepalpha/observability";
 import type { ProgramRun, RegisteredResource } from "./harness/run";
 import { byType, k8sObject, one, planStack } from "./harness/stacks";
 

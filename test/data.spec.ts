@@ -1,17 +1,17 @@
 // Data tier (issue 4): each test names a property a user relies on and fails if it breaks.
 import { expect } from "chai";
-import { shiftMinutes } from "../components/data/backups";
+import { shiftMinutes } from "@deepalpha/data";
 import type { ProgramRun, RegisteredResource } from "./harness/run";
 import { SECRET_MASK } from "./harness/run";
 import { byType, k8sObject, one, planStack, planWith } from "./harness/stacks";
-import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "../components/shared/conventions";
-import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "../components/data/postgres-tuning";
-import { migrationSql, partitionSql } from "../components/data/schema-migration";
-import { localRedisAcl, REDIS_ACL_RULES } from "../components/data/redis-local";
-import { ELASTICACHE_RESTRICTED_COMMANDS, elastiCacheAccessString } from "../components/data/redis-elasticache";
-import { lifecycleRules } from "../components/data/object-storage-s3";
-import { backupsAccessPolicy } from "../components/data/iam";
-import { irsaTrustPolicy } from "../components/shared/irsa";
+import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "@deepalpha/shared";
+import { memoryInUnits, rdsTuningParameters, SEED_TUNING } from "@deepalpha/data";
+import { migrationSql, partitionSql } from "@deepalpha/data";
+import { localRedisAcl, REDIS_ACL_RULES } from "@deepalpha/data";
+import { ELASTICACHE_RESTRICTED_COMMANDS, elastiCacheAccessString } from "@deepalpha/data";
+import { lifecycleRules } from "@deepalpha/data";
+import { backupsAccessPolicy } from "@deepalpha/data";
+import { irsaTrustPolicy } from "@deepalpha/shared";
 import { isKubernetesObject, schemaErrors } from "./harness/k8s-schema";
 import { hexOf } from "./harness/mocks";
 
@@ -754,7 +754,7 @@ describe("data tier, prod: the application's InfluxDB token", () => {
 
 describe("data tier: contract with the cluster tier", () => {
     it("refuses the production profile without the cluster's network, naming what is missing", async () => {
-        const { DataTier } = await import("../components/data");
+        const { DataTier } = await import("@deepalpha/data");
         const k8s = await import("@pulumi/kubernetes");
         const { profileDefaults } = await import("../settings/defaults");
         const settings = (profileDefaults("production") as Obj).data;

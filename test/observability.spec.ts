@@ -4,13 +4,13 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { parser as promql } from "@prometheus-io/lezer-promql";
-import { buildAlertGroups } from "../components/observability/alerts";
-import { CHARTS } from "../components/observability/charts";
-import { DASHBOARD_FILE, buildDashboard, stableJson } from "../components/observability/dashboard";
-import { EXPORTER_SECRET } from "../components/observability/exporters";
-import { ES_CONNECTION } from "../components/observability/logging";
-import { GRAFANA_ADMIN_SECRET, TELEGRAM_SECRET, TELEGRAM_TOKEN_KEY } from "../components/observability/metrics-stack";
-import { NAMESPACES, WORKLOADS, labelsFor, selectorFor } from "../components/shared/conventions";
+import { buildAlertGroups } from "@deepalpha/observability";
+import { OBSERVABILITY_CHARTS as CHARTS } from "@deepalpha/observability";
+import { DASHBOARD_FILE, buildDashboard, stableJson } from "@deepalpha/observability";
+import { EXPORTER_SECRET } from "@deepalpha/observability";
+import { ES_CONNECTION } from "@deepalpha/observability";
+import { GRAFANA_ADMIN_SECRET, TELEGRAM_SECRET, TELEGRAM_TOKEN_KEY } from "@deepalpha/observability";
+import { NAMESPACES, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
 import { OFFLINE_SECRET_PLACEHOLDER } from "./harness/stack-file";
 import { hexOf, mocks } from "./harness/mocks";
 import { SECRET_MASK, type ProgramRun, type RegisteredResource } from "./harness/run";
@@ -571,7 +571,7 @@ async function resolveDeep(v: unknown): Promise<unknown> {
 
 async function runObservability(profile: "local" | "production", hosts: { postgres: string; redis: string }): Promise<Captured[]> {
     // Imported here, after test/setup.ts installed the mocks.
-    const { Observability } = await import("../components/observability");
+    const { Observability } = await import("@deepalpha/observability");
     const { profileDefaults } = await import("../settings/defaults");
     await pulumi.runtime.setMocks(mocks, "deepalpha", profile === "local" ? "dev" : "prod", false);
     const captured: Captured[] = [];

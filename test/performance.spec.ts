@@ -4,9 +4,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT_DIR } from "./harness/stacks";
-import { CONTAINER_NOFILE, nodeSysctls } from "../components/cluster/node-tuning";
-import { executorSysctls, websocketSysctls } from "../components/app/pod-sysctls";
-import { IDLE_TIMEOUTS, WEBSOCKET_PING_INTERVAL_SECONDS } from "../components/shared/connection-path";
+import { CONTAINER_NOFILE, nodeSysctls } from "@deepalpha/cluster";
+import { executorSysctls, websocketSysctls } from "@deepalpha/app";
+import { IDLE_TIMEOUTS, WEBSOCKET_PING_INTERVAL_SECONDS } from "@deepalpha/shared";
 import { profileDefaults } from "../settings/defaults";
 import { clusterSchema } from "../settings/schema";
 

@@ -13,7 +13,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXEMPTION_ANNOTATION_PREFIX as PROGRAM_EXEMPTION_PREFIX, GATEWAY } from "../components/shared/conventions";
+import { EXEMPTION_ANNOTATION_PREFIX as PROGRAM_EXEMPTION_PREFIX, GATEWAY } from "@deepalpha/shared";
 import { GATEWAY_NAMESPACE } from "../policy/lib/conventions";
 import { EXEMPTIBLE, EXEMPTION_ANNOTATION_PREFIX } from "../policy/lib/exemptions";
 import { type ResourceClass, typeOf } from "../policy/lib/types";
@@ -754,7 +754,7 @@ describe("policy pack: structure, descriptions, config files", () => {
         expect(rem.violations.find((v) => v.policyName === "pod-no-privileged")!.enforcementLevel).to.equal("mandatory");
     });
 
-    it("the exemption prefix and the gateway namespace agree with components/shared/conventions.ts", () => {
+    it("the exemption prefix and the gateway namespace agree with components/shared/src/conventions.ts", () => {
         expect(EXEMPTION_ANNOTATION_PREFIX).to.equal(PROGRAM_EXEMPTION_PREFIX);
         expect(GATEWAY_NAMESPACE).to.equal(GATEWAY.namespace);
         for (const p of Object.keys(EXEMPTIBLE)) expect(names, p).to.include(p);

@@ -9,7 +9,7 @@
 // privilege escalation, capabilities, seccomp, credentials, the AWS rules) have no legitimate exception
 // in this platform, so an annotation naming them is reported as ignored.
 //
-// The prefix repeats components/shared/conventions.ts EXEMPTION_ANNOTATION_PREFIX on purpose: the pack
+// The prefix repeats components/shared/src/conventions.ts EXEMPTION_ANNOTATION_PREFIX on purpose: the pack
 // is its own package (`pulumi policy publish` archives policy/ alone), so it cannot import from the
 // program; test/policy.spec.ts proves the two agree.
 import { read, UNKNOWN } from "./values";

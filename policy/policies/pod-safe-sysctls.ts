@@ -4,7 +4,7 @@ import { workloadPolicy } from "../lib/workloads";
 /**
  * Pod Security Standards baseline, Sysctls, as Pod Security admission applies it from Kubernetes v1.32
  * (pod-security-admission check_sysctls.go, sysctlsAllowedV1Dot32): the namespaced sysctls that are isolated
- * from other pods. The kubelet's safe set on 1.32+ is the same list. Repeated from components/app/pod-sysctls.ts
+ * from other pods. The kubelet's safe set on 1.32+ is the same list. Repeated from components/app/src/pod-sysctls.ts
  * because the pack is its own package; test/policy.spec.ts proves they agree.
  */
 export const SAFE_SYSCTLS: readonly string[] = [

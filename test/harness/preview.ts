@@ -1,7 +1,7 @@
 // Turns a program run into the document `pulumi preview --json` prints (engine/display/json.go's
 // previewDigest: steps with op/urn/provider/newState, changeSummary), plus the stack outputs, and into
 // a readable tree. Secrets are already masked in `inputs`.
-import { EXEMPTION_ANNOTATION_PREFIX } from "../../components/shared/conventions";
+import { EXEMPTION_ANNOTATION_PREFIX } from "@deepalpha/shared";
 import type { ProgramRun, RegisteredResource } from "./run";
 
 export interface PreviewStep {

@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { influxManifestFunctions } from "../../components/data/influx-manifest";
+import { influxManifestFunctions } from "@deepalpha/data";
 import { container, kubernetesObject, plan } from "./planned";
 
 const MANIFEST = [

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import type { Context } from "mocha";
-import { localRedisAcl, REDIS_USERS } from "../../components/data/redis-local";
+import { localRedisAcl, REDIS_USERS } from "@deepalpha/data";
 import { container, kubernetesObject, plan, type Obj } from "./planned";
 import { ensureTools, startRedis, type RedisServer } from "./tools";
 

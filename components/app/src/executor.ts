@@ -1,0 +1,100 @@
+// The Rust execution engine: `python -m deepalpha.executor.rust_engine`. The seed ran it privileged "for
+// performance"; here the performance comes the supported way (guide, section 3): a Guaranteed QoS pod
+// (whole CPUs, requests = limits) that the kubelet's static CPU manager pins to exclusive cores, huge pages
+// as a resource, on the tainted executor node group. Not privileged, restricted like every other pod.
+import { CONNECTION_KEYS, EXECUTOR_CPU_LABEL, EXECUTOR_NODES, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
+import { type AppContext, type Workload, metadata } from "./context";
+import { executorSysctls } from "./pod-sysctls";
+import { CHECKSUM_CONFIG, TMP_MOUNT, type Volume, type VolumeMount, containerSecurity, httpProbe, image, otelEnv, podSpec, secretEnv, spreadConstraints } from "./pod-spec";
+
+/** Name of the executor's Prometheus port (the observability tier scrapes it by name). */
+export const METRICS_PORT_NAME = "metrics";
+export const HUGEPAGES_MOUNT = "/dev/hugepages";
+
+export function executorResources(s: AppContext["settings"]["executor"]) {
+    const r: Record<string, string> = { cpu: String(s.cpu), memory: s.memory };
+    if (s.hugepages2Mi !== "0") r["hugepages-2Mi"] = s.hugepages2Mi;
+    // Identical maps: Guaranteed QoS needs requests = limits for cpu and memory; huge pages allow no overcommit.
+    return { requests: { ...r }, limits: { ...r } };
+}
+
+export function executorWorkload(ctx: AppContext): Workload {
+    const w = WORKLOADS.executor;
+    const labels = labelsFor(w.name, "executor");
+    const s = ctx.settings.executor;
+    const hugepages = s.hugepages2Mi !== "0";
+    const prod = ctx.profile === "production";
+    const volumes: Volume[] = hugepages ? [{ name: "hugepages", emptyDir: { medium: "HugePages-2Mi" } }] : [];
+    const mounts: VolumeMount[] = [TMP_MOUNT, ...(hugepages ? [{ name: "hugepages", mountPath: HUGEPAGES_MOUNT }] : [])];
+    return {
+        deployment: {
+            metadata: metadata(w.name, "executor"),
+            spec: {
+                replicas: ctx.settings.replicas.executor,
+                selector: { matchLabels: selectorFor(w.name) },
+                // The executor nodes are sized for their pods: replace one at a time instead of surging.
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+                template: {
+                    metadata: { labels, annotations: { [CHECKSUM_CONFIG]: ctx.configChecksum } },
+                    spec: podSpec({
+                        profile: ctx.profile,
+                        // Only production has the dedicated node group; a local cluster has neither label nor taint.
+                        ...(prod
+                            ? {
+                                  // The binary is built for one CPU (target-cpu): only nodes labelled with it.
+                                  nodeSelector: {
+                                      ...EXECUTOR_NODES.labels,
+                                      ...(ctx.executorCpuTarget ? { [EXECUTOR_CPU_LABEL]: ctx.executorCpuTarget } : {}),
+                                  },
+                                  tolerations: [
+                                      {
+                                          key: EXECUTOR_NODES.taint.key,
+                                          operator: "Equal",
+                                          value: EXECUTOR_NODES.taint.value,
+                                          effect: EXECUTOR_NODES.taint.effect,
+                                      },
+                                  ],
+                              }
+                            : {}),
+                        // Two engines on one node would fail together: nodes are a hard spread too.
+                        spread: spreadConstraints(selectorFor(w.name), "DoNotSchedule"),
+                        sysctls: executorSysctls(),
+                        volumes,
+                        containers: [
+                            {
+                                name: "executor",
+                                image: image(ctx.settings.image),
+                                imagePullPolicy: "IfNotPresent",
+                                command: ["python", "-m", "deepalpha.executor.rust_engine"],
+                                ports: [{ name: METRICS_PORT_NAME, containerPort: w.port, protocol: "TCP" }],
+                                envFrom: [{ configMapRef: { name: ctx.configMapName } }],
+                                env: [
+                                    { name: "METRICS_PORT", value: String(w.port) },
+                                    { name: "EXECUTOR_CPUS", value: String(s.cpu) },
+                                    ...(hugepages ? [{ name: "HUGEPAGES_DIR", value: HUGEPAGES_MOUNT }] : []),
+                                    secretEnv("DATABASE_URL", ctx.connectionSecretName, CONNECTION_KEYS.databaseUrl),
+                                    secretEnv("REDIS_URL", ctx.connectionSecretName, CONNECTION_KEYS.redisUrl),
+                                    ...otelEnv(ctx.profile, w.name, ctx.otlpEndpoint),
+                                ],
+                                resources: executorResources(s),
+                                // The engine's only HTTP surface is its metrics endpoint.
+                                livenessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+                                readinessProbe: httpProbe("/metrics", METRICS_PORT_NAME, 5, 5),
+                                securityContext: containerSecurity(),
+                                volumeMounts: mounts,
+                            },
+                        ],
+                    }),
+                },
+            },
+        },
+        service: {
+            metadata: metadata(w.name, "executor"),
+            spec: {
+                type: "ClusterIP",
+                selector: selectorFor(w.name),
+                ports: [{ name: METRICS_PORT_NAME, port: w.port, targetPort: METRICS_PORT_NAME, protocol: "TCP" }],
+            },
+        },
+    };
+}

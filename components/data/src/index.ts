@@ -1,0 +1,15 @@
+// @deepalpha/data: the data stores. Production: RDS PostgreSQL Multi-AZ with read replicas, ElastiCache Redis,
+// Timestream for InfluxDB, S3; local: the same stores as StatefulSets. Schema migration, backups, restore drill.
+export { DataTier, type DataTierArgs, LOCAL_STORES } from "./data-tier";
+export type { DataSettings, ImageRef } from "./settings";
+export type { ClusterNetwork, DataEndpoints, ExporterCredentials, Profile } from "@deepalpha/shared";
+// Building blocks: pure functions and constants the component uses, public for tests and other programs.
+export { shiftMinutes } from "./backups";
+export { DATA_JOB_LABEL, DB } from "./common";
+export { backupsAccessPolicy } from "./iam";
+export { influxManifestFunctions } from "./influx-manifest";
+export { lifecycleRules } from "./object-storage-s3";
+export { SEED_TUNING, memoryInUnits, rdsTuningParameters } from "./postgres-tuning";
+export { ELASTICACHE_RESTRICTED_COMMANDS, elastiCacheAccessString } from "./redis-elasticache";
+export { REDIS_ACL_RULES, REDIS_USERS, localRedisAcl } from "./redis-local";
+export { migrationSql, partitionSql } from "./schema-migration";
