@@ -1,6 +1,9 @@
 // Profile defaults. A stack file overrides any of these; whatever it sets is deep-merged over them
 // (objects merge key by key, arrays and scalars replace) and the result is validated as a whole.
 import type { Profile, Settings } from "./schema";
+import { deepMerge } from "@deepalpha/shared";
+
+export { deepMerge };
 
 type Defaults = Omit<Settings, "profile">;
 
@@ -131,15 +134,5 @@ export function profileDefaults(profile: Profile): Record<string, unknown> {
     return deepMerge(common, profile === "local" ? local : production) as Record<string, unknown>;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Objects merge key by key; arrays and scalars in `over` replace those in `base`. */
-export function deepMerge(base: unknown, over: unknown): unknown {
-    if (over === undefined) return base;
-    if (!isPlainObject(base) || !isPlainObject(over)) return over;
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
-    return out;
-}

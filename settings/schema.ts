@@ -1,34 +1,13 @@
 // The stack configuration's schema: every `deepalpha:*` key, its type, its allowed range and what it is for.
 // Pure data and zod, no Pulumi: the validator, the README's configuration reference and the tests all read it.
 import { z } from "zod";
+import { field } from "@deepalpha/shared";
 import { EXECUTOR_CPU_TARGETS } from "./instance-families";
 
 // ---------------------------------------------------------------------------------------------------------
 // Reusable field types, each with the message a user sees when the value is wrong.
 // ---------------------------------------------------------------------------------------------------------
-const cidr = () => z.cidrv4({ error: "expected an IPv4 CIDR block such as 10.40.0.0/16" });
-const quantity = () =>
-    z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|m)?$/, {
-        error: "expected a Kubernetes quantity such as 500m, 512Mi or 20Gi",
-    });
-const hostname = () =>
-    // max first, aborting: a name that is too long is told so, not that its format is wrong.
-    z.string().max(253, { abort: true }).regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-        error: "expected a lower-case DNS host name such as api.deepalpha.example.com",
-    });
-const imageRef = () =>
-    z
-        .object({
-            repository: z.string().regex(/^[a-z0-9]+([._\/:-][a-z0-9]+)*$/, {
-                error: "expected an image repository such as ghcr.io/deepalpha/deepalpha",
-            }),
-            tag: z.string().max(128, { abort: true }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "expected an image tag such as 1.4.2" }),
-        })
-        .strict();
-const cron = () =>
-    z.string().regex(/^(\S+\s+){4}\S+$/, { error: "expected a five-field cron schedule such as \"0 2 * * *\"" });
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const url = () => z.url({ error: "expected an absolute URL such as https://testnet.binance.vision" });
+const { cidr, quantity, hostname, imageRef, cron, int, url } = field;
 
 export const PROFILES = ["local", "production"] as const;
 

@@ -1,7 +1,7 @@
 // Turns the raw `deepalpha:*` stack configuration into one typed, validated Settings object, or a
 // ConfigError that lists every problem with the key, the value given and what is allowed.
 // Pure: no Pulumi runtime here, so tests and the offline plan call it directly.
-import { z } from "zod";
+import { describeIssue, show } from "@deepalpha/shared";
 import { deepMerge, profileDefaults } from "./defaults";
 import { EXECUTOR_FAMILY_CPU, FAMILIES_WITHOUT_ENA, familiesFor, familyOf, hasEna } from "./instance-families";
 import { foreignKeyWarnings } from "./foreign-keys";
@@ -122,61 +122,9 @@ export interface ValidatedConfig {
     warnings: string[];
 }
 
-/** Longer values are cut in messages: a 10,000-character value must not bury the key and what is allowed. */
-const MAX_SHOWN = 80;
-function show(v: unknown): string {
-    if (v === undefined) return "(unset)";
-    const text = JSON.stringify(v);
-    return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 20)}... (${text.length} characters)`;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-    let cur: unknown = root;
-    for (const p of path) {
-        if (cur === null || typeof cur !== "object") return undefined;
-        cur = (cur as Record<PropertyKey, unknown>)[p as string];
-    }
-    return cur;
-}
-
 function keyName(path: readonly PropertyKey[]): string {
     const [head, ...rest] = path.map(String);
     return `${NAMESPACE}:${head}${rest.map((p) => (/^[0-9]+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`;
-}
-
-/** One line per zod issue: the key, the value given, what is allowed. */
-function describeIssue(issue: z.core.$ZodIssue, merged: unknown): string[] {
-    const value = valueAt(merged, issue.path);
-    switch (issue.code) {
-        case "unrecognized_keys": {
-            // Computed once per mapping: per key it was quadratic in the unknown keys (20,000 took minutes).
-            const unknown = new Set(issue.keys);
-            const allowed = Object.keys(valueAt(merged, issue.path) ?? {}).filter((x) => !unknown.has(x)).sort().join(", ");
-            return issue.keys.map((k) => `${keyName([...issue.path, k])}: unknown setting (allowed here: ${allowed})`);
-        }
-        case "invalid_type": {
-            // YAML reads an unquoted 1.30 as the number 1.3: the version the user wrote is lost.
-            const hint = issue.expected === "string" && typeof value === "number" ? `; YAML read an unquoted number: put the value in quotes as you meant it ("1.30", not 1.30, which YAML reads as the number 1.3)` : "";
-            return [`${keyName(issue.path)}: got ${show(value)}, expected ${issue.expected}${hint}`];
-        }
-        case "too_small":
-        case "too_big": {
-            const big = issue.code === "too_big";
-            const bound = String(big ? issue.maximum : issue.minimum);
-            // A length, not a size: say "too long" and count what was given.
-            if (issue.origin === "string" && typeof value === "string") {
-                return [`${keyName(issue.path)}: got ${show(value)}, too ${big ? "long" : "short"}: ${value.length} characters, allowed ${big ? "maximum" : "minimum"} is ${bound}`];
-            }
-            if (issue.origin === "array" && Array.isArray(value)) {
-                return [`${keyName(issue.path)}: got ${value.length} item${value.length === 1 ? "" : "s"}, too ${big ? "long" : "short"}: allowed ${big ? "maximum" : "minimum"} is ${bound}`];
-            }
-            return [`${keyName(issue.path)}: got ${show(value)}, allowed ${big ? "maximum" : "minimum"} is ${bound}`];
-        }
-        case "invalid_value":
-            return [`${keyName(issue.path)}: got ${show(value)}, allowed values are ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];
-        default:
-            return [`${keyName(issue.path)}: got ${show(value)}, ${issue.message}`];
-    }
 }
 
 /** Rules that join several settings, or that only the production profile enforces. */
@@ -362,7 +310,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): V
 
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {
-        for (const issue of parsed.error.issues) for (const p of describeIssue(issue, merged)) problems.push(p);
+        for (const issue of parsed.error.issues) for (const p of describeIssue(issue, merged, keyName)) problems.push(p);
         throw new ConfigError(problems, warnings);
     }
     problems.push(...allCrossChecks(parsed.data));

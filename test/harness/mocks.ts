@@ -184,6 +184,16 @@ function kubernetesState(name: string, inputs: State, type: string): { id: strin
  * Shorter strings ("none", "aws", "ACTIVE") are left out: too common to tell apart. Cleared per program run.
  */
 export const computedByMocks = new Set<string>();
+
+/**
+ * `type::name` -> the old name a child is aliased to (deployment/aliases.ts). The engine moves an aliased resource
+ * in state and keeps its ID and auto-name; the mocks derive IDs and auto-names from the name, so they take the old
+ * one: an aliased resource then has the IDs it had before, and so do the inputs that refer to it. Cleared per run.
+ */
+export const legacyIdentity = new Map<string, string>();
+function identityName(args: pulumi.runtime.MockResourceArgs): string {
+    return legacyIdentity.get(`${args.type}::${args.name}`) ?? args.name;
+}
 const MIN_COMPUTED_LENGTH = 8;
 
 function leafStrings(v: unknown, out: Set<string>): Set<string> {
@@ -202,19 +212,20 @@ function recordComputed<T extends { id?: string; state?: State }>(inputs: State,
 }
 
 function newResourceState(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+    const name = identityName(args);
     const custom = resourceState[args.type];
     if (custom) {
-        const { id, state } = custom(args.name, args.inputs);
-        return { id: id ?? `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, ...state } };
+        const { id, state } = custom(name, args.inputs);
+        return { id: id ?? `${name}-${hexOf(name, 8)}`, state: { ...args.inputs, ...state } };
     }
     if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm.sh") && !args.type.startsWith("kubernetes:yaml")) {
-        return kubernetesState(args.name, args.inputs, args.type);
+        return kubernetesState(name, args.inputs, args.type);
     }
     if (args.type.startsWith("aws:")) {
         const service = args.type.split(":")[1].split("/")[0];
-        return { id: `${args.name}-${hexOf(args.name, 8)}`, state: { ...args.inputs, arn: arn(service, args.name) } };
+        return { id: `${name}-${hexOf(name, 8)}`, state: { ...args.inputs, arn: arn(service, name) } };
     }
-    return { id: `${args.name}-${hexOf(args.name, 8)}`, state: args.inputs };
+    return { id: `${name}-${hexOf(name, 8)}`, state: args.inputs };
 }
 
 export const mocks: pulumi.runtime.Mocks = {

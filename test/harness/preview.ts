@@ -21,6 +21,8 @@ export interface PreviewStep {
         inputs: Record<string, unknown>;
         /** As the engine's apitype.ResourceV3 (`json:"ignoreChanges,omitempty"`): only where the program sets it. */
         ignoreChanges?: string[];
+        /** As ResourceV3 (`json:"aliases,omitempty"`): the URNs the resource had before a rename. */
+        aliases?: string[];
     };
 }
 
@@ -41,7 +43,7 @@ export interface PreviewDocument {
     notes: string[];
 }
 
-function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "inputs" | "ignoreChanges">): PreviewStep {
+function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "inputs" | "ignoreChanges" | "aliases">): PreviewStep {
     return {
         op: "create",
         urn: r.urn,
@@ -58,6 +60,7 @@ function step(r: Pick<RegisteredResource, "urn" | "type" | "custom" | "parent" |
             dependencies: r.dependencies,
             inputs: r.inputs,
             ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
+            ...(r.aliases?.length ? { aliases: r.aliases } : {}),
         },
     };
 }
@@ -92,6 +95,7 @@ export function toPreview(run: ProgramRun, config: Record<string, string>, secre
         dependencies: [],
         inputs: {},
         ignoreChanges: [],
+        aliases: [],
     });
     const steps = [stackStep, ...run.resources.map(step)];
     const shownConfig: Record<string, string> = {};

@@ -1,7 +1,7 @@
 // Runs the whole Pulumi program (index.ts) under mocks for one stack configuration and returns every
 // resource it registered, with resolved inputs and options. The tests and `npm run plan` both use it.
 import * as pulumi from "@pulumi/pulumi";
-import { computedByMocks, mocks } from "./mocks";
+import { computedByMocks, legacyIdentity, mocks } from "./mocks";
 
 export const PROJECT = "deepalpha";
 export const SECRET_MASK = "[secret]";
@@ -32,6 +32,8 @@ export interface RegisteredResource {
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
+    /** URNs this resource had before a rename (`aliases` by name, deployment/aliases.ts): the engine moves it, not replaces it. */
+    aliases: string[];
     /** URNs named in `dependsOn`. */
     dependsOn: string[];
     /** dependsOn plus every resource an input Output comes from, as the engine records them. */
@@ -101,6 +103,19 @@ async function resolve(v: unknown, mask: boolean, deps: Set<pulumi.Resource>, se
     return out;
 }
 
+/**
+ * The old URNs of a resource's name-only aliases (same type and parent: deployment/aliases.ts makes them). The
+ * type aliases the providers' SDKs add themselves (PodDisruptionBudget's policy/v1beta1, say) are not renames.
+ */
+function aliasUrns(urn: string, aliases: pulumi.CustomResourceOptions["aliases"]): string[] {
+    const out: string[] = [];
+    for (const a of aliases ?? []) {
+        if (typeof a === "string") out.push(a);
+        else if (a && typeof a === "object" && "name" in a && typeof a.name === "string" && Object.keys(a).length === 1) out.push(urn.slice(0, urn.lastIndexOf("::") + 2) + a.name);
+    }
+    return out;
+}
+
 async function describe(c: Captured, stackUrn: string): Promise<RegisteredResource> {
     const internals = c.resource as unknown as ResourceInternals;
     const deps = new Set<pulumi.Resource>();
@@ -122,10 +137,11 @@ async function describe(c: Captured, stackUrn: string): Promise<RegisteredResour
         provider = `urn:pulumi:${pulumi.getStack()}::${PROJECT}::pulumi:providers:${pkg}::default::default`;
     }
     const parent = internals.__parentResource ? await urnOf(internals.__parentResource) : stackUrn;
+    const urn = await urnOf(c.resource);
     return {
         type: c.type,
         name: c.name,
-        urn: await urnOf(c.resource),
+        urn,
         custom,
         parent,
         provider,
@@ -134,6 +150,7 @@ async function describe(c: Captured, stackUrn: string): Promise<RegisteredResour
         protect: internals.__protect === true,
         retainOnDelete: c.opts.retainOnDelete === true,
         ignoreChanges: c.opts.ignoreChanges ?? [],
+        aliases: aliasUrns(urn, c.opts.aliases),
         dependsOn: dependsOnList,
         dependencies: [...depUrns].sort(),
         deleteBeforeReplace: c.opts.deleteBeforeReplace === true,
@@ -167,6 +184,7 @@ export function engineUrn(stack: string, project: string, parentUrn: string | un
 
 async function runOnce(options: RunOptions): Promise<ProgramRun> {
     computedByMocks.clear();
+    legacyIdentity.clear();
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
     // The mock monitor makes every URN through its newUrn method: give it the engine's rule.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -186,6 +204,9 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
         stackResource = (pulumi.runtime as unknown as { getStackResource(): pulumi.Resource }).getStackResource();
         pulumi.runtime.registerStackTransformation((args) => {
             captured.push({ resource: args.resource, type: args.type, name: args.name, props: args.props, opts: args.opts });
+            for (const a of args.opts.aliases ?? []) {
+                if (a && typeof a === "object" && "name" in a && typeof a.name === "string" && Object.keys(a).length === 1) legacyIdentity.set(`${args.type}::${args.name}`, a.name);
+            }
             return undefined;
         });
         // Keep the program's own return value: the stack's massaged copy loses which outputs are secret.

@@ -7,3 +7,4 @@ export * from "./security";
 export * from "./irsa";
 export * from "./kms";
 export * from "./connection-path";
+export * from "./validation";
