@@ -14,7 +14,10 @@ import { LEGACY_CLUSTER_NAMES } from "./deployment/legacy-names/cluster";
 import { LEGACY_DATA_NAMES } from "./deployment/legacy-names/data";
 import { LEGACY_OBSERVABILITY_NAMES } from "./deployment/legacy-names/observability";
 import { checkAgainstEc2 } from "./deployment/preflight";
-import { appArgs, clusterArgs, dataArgs, observabilityArgs } from "./deployment/tiers";
+import { appArgs } from "./deployment/app";
+import { clusterArgs } from "./deployment/cluster";
+import { dataArgs } from "./deployment/data";
+import { observabilityArgs } from "./deployment/observability";
 
 export = async () => {
     const cfg = loadConfig();

@@ -92,3 +92,6 @@ export const EXECUTOR_NODES = {
  * group of a new family replaces the old one.
  */
 export const EXECUTOR_CPU_LABEL = "deepalpha.io/cpu-target";
+
+/** Namespace names by role: NAMESPACES is DeepAlpha's; a tier's `namespaces` arg may name others. */
+export type Namespaces = { [K in NamespaceRole]: string };

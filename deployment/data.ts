@@ -1,0 +1,23 @@
+// The DeepAlpha deployment's side of the data tier: the validated stack settings mapped onto @deepalpha/data's
+// args. index.ts constructs the tier with them. Nothing here creates a resource.
+import type { ClusterComponent } from "@deepalpha/cluster";
+import type { DataTierArgs } from "@deepalpha/data";
+import type { StackConfig } from "../config";
+import { stackTags } from "./common";
+
+export function dataArgs(cfg: StackConfig, cluster: ClusterComponent): DataTierArgs {
+    const { settings } = cfg;
+    return {
+        profile: settings.profile,
+        settings: settings.data,
+        provider: cluster.provider,
+        clusterName: settings.cluster.name,
+        kubernetesDependsOn: cluster.kubernetesReady,
+        network: cluster.network,
+        ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
+        oidcProviderUrl: cluster.oidcProviderUrl,
+        ...(cluster.appRole ? { appRoleName: cluster.appRole.name } : {}),
+        region: cfg.awsRegion,
+        tags: stackTags(cfg),
+    };
+}
