@@ -59,7 +59,7 @@ export const observabilityArgsSchema = z
         exporterCredentials: z
             .object({
                 postgresUser: required("the exporter's PostgreSQL user"),
-                postgresPassword: required("its password"),
+                postgresPassword: required("the exporter's PostgreSQL password"),
                 redisUser: z.string().min(1).optional(),
                 redisPassword: required("the exporter's Redis password"),
             })

@@ -261,6 +261,10 @@ describe("Observability: validation (before anything is registered)", () => {
             'telegramBotToken: got (unset), required when alertmanagerReceiver is "telegram" (the bot\'s token, a secret)',
         ]);
         assert.deepEqual(problemsOf({ exporterCredentials }), ["dataEndpoints: got (unset), required with exporterCredentials (the exporters need postgresHost and redisHost)"]);
+        assert.deepEqual(problemsOf({ dataEndpoints: { postgresHost: "pg" } as never, exporterCredentials: { postgresUser: "exporter", redisPassword: "x" } as never }), [
+            "dataEndpoints.redisHost: got (unset), expected the Redis host (a string or an Output)",
+            "exporterCredentials.postgresPassword: got (unset), expected the exporter's PostgreSQL password (a string or an Output)",
+        ]);
         assert.deepEqual(problemsOf({ workloads: { websocket: { name: "deepalpha-api" } } }), ['workloads: "deepalpha-api" names two workloads; each needs its own name (it is its scrape job)']);
         assert.deepEqual(problemsOf({ names: { telegramSecret: "grafana-admin" } }), [
             'names: "grafana-admin" names two Secrets (grafanaAdminSecret, telegramSecret and exporterSecret must differ)',
