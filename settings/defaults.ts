@@ -2,6 +2,7 @@
 // (objects merge key by key, arrays and scalars replace) and the result is validated as a whole.
 import type { Profile, Settings } from "./schema";
 import { deepMerge } from "@deepalpha/shared";
+import { OBSERVABILITY_TUNING } from "@deepalpha/observability";
 
 export { deepMerge };
 
@@ -79,17 +80,8 @@ const common: Defaults = {
         executor: { cpu: 4, memory: "8Gi", hugepages2Mi: "1Gi" },
         freqtradeVolumeSize: "5Gi",
     },
-    observability: {
-        prometheusRetention: "15d",
-        prometheusStorage: "100Gi",
-        grafanaStorage: "10Gi",
-        orderLatencyP95Seconds: 0.5,
-        apiLatencyP95Seconds: 1,
-        alertmanagerReceiver: "telegram",
-        tracingStorage: "elasticsearch",
-        logging: true,
-        elasticsearchStorage: "100Gi",
-    },
+    // The observability package's own defaults (one source): the production profile's here, the local one's below.
+    observability: { ...OBSERVABILITY_TUNING.production },
     preinstalled: [],
 };
 
@@ -113,15 +105,7 @@ const local: DeepPartial<Defaults> = {
         executor: { cpu: 1, memory: "1Gi", hugepages2Mi: "0" },
         freqtradeVolumeSize: "1Gi",
     },
-    observability: {
-        prometheusRetention: "2d",
-        prometheusStorage: "5Gi",
-        grafanaStorage: "1Gi",
-        alertmanagerReceiver: "none",
-        tracingStorage: "memory",
-        logging: false,
-        elasticsearchStorage: "10Gi",
-    },
+    observability: { ...OBSERVABILITY_TUNING.local },
 };
 
 /** prod: the seed's HA layout; real exchange, certificates from Let's Encrypt. */

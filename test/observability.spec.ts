@@ -580,19 +580,12 @@ async function runObservability(profile: "local" | "production", hosts: { postgr
             captured.push({ type: a.type, name: a.name, props: a.props as Obj, opts: a.opts });
             return undefined;
         });
-        const settings = { ...(profileDefaults(profile).observability as Obj), telegramChatId: -100123 } as never;
+        const settings = { ...(profileDefaults(profile).observability as Obj), telegramChatId: -100123 };
         new Observability("observability", {
             profile,
-            settings,
+            ...settings,
             provider: new k8s.Provider("test", { kubeconfig: "{}" }),
-            dataEndpoints: {
-                postgresHost: pulumi.output(hosts.postgres),
-                postgresReaderHosts: pulumi.output([]),
-                redisHost: pulumi.output(hosts.redis),
-                influxdbHost: pulumi.output("influxdb"),
-                s3Endpoint: pulumi.output("http://s3"),
-            },
-            connectionSecretName: pulumi.output("deepalpha-connection"),
+            dataEndpoints: { postgresHost: pulumi.output(hosts.postgres), redisHost: pulumi.output(hosts.redis) },
             exporterCredentials: { postgresUser: "exporter", postgresPassword: pulumi.secret("pg-s3cret-value"), redisPassword: pulumi.secret("redis-s3cret-value") },
             telegramBotToken: pulumi.secret("123456:telegram-token-value"),
         });

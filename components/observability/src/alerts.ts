@@ -1,8 +1,9 @@
 // Alert rules for the trading platform, as a pure builder of PrometheusRule groups. Job names come from
 // the scrape configuration (scrape.ts), so a renamed job cannot silently orphan an alert.
-import { NAMESPACES, WEBSOCKET_MAX_CONNECTIONS } from "@deepalpha/shared";
+import { NAMESPACES, WEBSOCKET_MAX_CONNECTIONS, type Namespaces } from "@deepalpha/shared";
 import { MIN_FUTURE_PARTITIONS, RESTORE_DRILL, TRADES_DEFAULT_PARTITION } from "@deepalpha/shared";
-import { CERT_MANAGER, SCRAPE_JOBS } from "./scrape";
+import type { DataJobNames } from "./args";
+import { CERT_MANAGER, SCRAPE_JOBS, type ScrapeJobs } from "./scrape";
 
 export interface AlertRule {
     alert: string;
@@ -22,6 +23,12 @@ export interface AlertOptions {
     orderLatencyP95Seconds: number;
     /** API request duration p95 threshold, seconds (settings.observability.apiLatencyP95Seconds). */
     apiLatencyP95Seconds: number;
+    /** Scrape job names (default SCRAPE_JOBS: DeepAlpha's workloads). */
+    jobs?: ScrapeJobs;
+    /** Where the data tier's CronJobs run: the data namespace (local) or the app namespace (production). Default DeepAlpha's. */
+    namespaces?: Pick<Namespaces, "data" | "app">;
+    /** The data tier's CronJobs (default DeepAlpha's: `.*backup.*`, trades-partitions, restore-drill). */
+    dataJobs?: DataJobNames;
 }
 
 /** The seed's WebSocket pods hold 10K connections each; alert at 80 %. */
@@ -42,13 +49,8 @@ export const API_ERROR_RATIO = 0.05;
 /** Streaming replication lag on the primary, bytes (100 MiB). */
 export const PG_REPLICATION_LAG_BYTES = 100 * 1024 * 1024;
 
-/** The data tier's CronJobs run in the data namespace (dev) or the app namespace (prod). */
-const DATA_NAMESPACES = `namespace=~"${NAMESPACES.data}|${NAMESPACES.app}"`;
-const BACKUP_SELECTOR = `${DATA_NAMESPACES},cronjob=~".*backup.*"`;
-/** The trades partition CronJob (schema-migration.ts). */
+/** The trades partition CronJob (the data tier's schema-migration.ts). */
 export const PARTITION_CRONJOB = "trades-partitions";
-const PARTITION_SELECTOR = `${DATA_NAMESPACES},cronjob="${PARTITION_CRONJOB}"`;
-const DRILL_SELECTOR = `${DATA_NAMESPACES},cronjob="${RESTORE_DRILL}"`;
 /** The drill runs daily; 26 h without a pass means a run was missed or failed. */
 export const RESTORE_DRILL_MAX_AGE_SECONDS = 26 * 3600;
 
@@ -99,7 +101,15 @@ export function futurePartitionsExpr(postgresJob: string): string {
 }
 
 export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
-    const j = SCRAPE_JOBS;
+    const j = o.jobs ?? SCRAPE_JOBS;
+    const ns = o.namespaces ?? NAMESPACES;
+    const dataJobs = o.dataJobs ?? { backups: ".*backup.*", partitions: PARTITION_CRONJOB, restoreDrill: RESTORE_DRILL };
+    // The data tier's CronJobs run in the data namespace (dev) or the app namespace (prod).
+    const DATA_NAMESPACES = `namespace=~"${ns.data}|${ns.app}"`;
+    const BACKUP_SELECTOR = `${DATA_NAMESPACES},cronjob=~"${dataJobs.backups}"`;
+    const partitionJob = dataJobs.partitions;
+    const PARTITION_SELECTOR = `${DATA_NAMESPACES},cronjob="${partitionJob}"`;
+    const DRILL_SELECTOR = `${DATA_NAMESPACES},cronjob="${dataJobs.restoreDrill}"`;
     const rule = (
         alert: string,
         expr: string,
@@ -182,13 +192,13 @@ export function buildAlertGroups(o: AlertOptions): RuleGroup[] {
                     `max by (namespace, datname) (pg_stat_user_tables_n_live_tup{job="${j.postgres}",relname="${TRADES_DEFAULT_PARTITION}"}) > 0`,
                     "30m", "warning",
                     `{{ $value }} trades wait in the ${TRADES_DEFAULT_PARTITION} partition`,
-                    `Trades dated in a month that has no partition. The ${PARTITION_CRONJOB} CronJob moves them into their month's new partition at its next run; ` +
-                        `run it now with: kubectl create job --from=cronjob/${PARTITION_CRONJOB} ${PARTITION_CRONJOB}-now`),
+                    `Trades dated in a month that has no partition. The ${partitionJob} CronJob moves them into their month's new partition at its next run; ` +
+                        `run it now with: kubectl create job --from=cronjob/${partitionJob} ${partitionJob}-now`),
                 // Direct: the catalog as the exporter sees it. An hour, so the month change (the job runs at 00:15) never pages.
                 rule("TradesFuturePartitionsLow", `(${futurePartitionsExpr(j.postgres)}) < ${MIN_FUTURE_PARTITIONS}`, "1h", "warning",
                     `Only {{ $value }} of the next ${MIN_FUTURE_PARTITIONS} months have a trades partition in {{ $labels.datname }}`,
                     `Fewer than ${MIN_FUTURE_PARTITIONS} future months are pre-made: trades of a month without a partition go to ${TRADES_DEFAULT_PARTITION}. ` +
-                        `Check the ${PARTITION_CRONJOB} CronJob (data.partitionMonthsAhead) and run it now with: kubectl create job --from=cronjob/${PARTITION_CRONJOB} ${PARTITION_CRONJOB}-now`),
+                        `Check the ${partitionJob} CronJob (data.partitionMonthsAhead) and run it now with: kubectl create job --from=cronjob/${partitionJob} ${partitionJob}-now`),
                 // The job also fails when fewer than two future months have a partition after its run.
                 rule("TradesPartitionJobFailed", cronJobFailedSinceLastSuccess(PARTITION_SELECTOR), "0m", "critical",
                     "The trades partition job {{ $labels.namespace }}/{{ $labels.owner_name }} failed",

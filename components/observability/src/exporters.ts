@@ -1,8 +1,7 @@
 // PostgreSQL and Redis exporters (upstream prometheus-community charts) pointed at the data tier of the
 // profile: the in-cluster StatefulSets in dev, RDS and ElastiCache (TLS) in prod. Credentials come from a
 // Secret in the monitoring namespace (secretKeyRef in the pod), never from Helm values.
-import type { Profile } from "./settings";
-import { DATA_PORTS } from "@deepalpha/shared";
+import { DATA_PORTS, type Profile } from "@deepalpha/shared";
 import { EXPORTERS } from "./scrape";
 
 export const EXPORTER_SECRET = "deepalpha-exporter-credentials";
@@ -17,7 +16,7 @@ const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesys
 export const exporterReplicas = (profile: Profile) => (profile === "production" ? 2 : 1);
 const resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "250m", memory: "128Mi" } };
 
-export function postgresExporterValues(profile: Profile, host: string, database = "deepalpha"): Record<string, unknown> {
+export function postgresExporterValues(profile: Profile, host: string, database = "deepalpha", secret = EXPORTER_SECRET): Record<string, unknown> {
     const prod = profile === "production";
     return {
         fullnameOverride: EXPORTERS.postgres.release,
@@ -31,8 +30,8 @@ export function postgresExporterValues(profile: Profile, host: string, database 
                 database,
                 // RDS enforces TLS in prod (rds.force_ssl); the in-cluster dev database has no certificate.
                 sslmode: profile === "production" ? "require" : "disable",
-                userSecret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.postgresUser },
-                passwordSecret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.postgresPassword },
+                userSecret: { name: secret, key: EXPORTER_SECRET_KEYS.postgresUser },
+                passwordSecret: { name: secret, key: EXPORTER_SECRET_KEYS.postgresPassword },
             },
         },
         podSecurityContext: podSecurity,
@@ -41,7 +40,7 @@ export function postgresExporterValues(profile: Profile, host: string, database 
     };
 }
 
-export function redisExporterValues(profile: Profile, host: string, tls = profile === "production", user?: string): Record<string, unknown> {
+export function redisExporterValues(profile: Profile, host: string, tls = profile === "production", user?: string, secret = EXPORTER_SECRET): Record<string, unknown> {
     // ElastiCache has in-transit encryption on in prod: rediss:// (Amazon's CA is in the image's trust store).
     const scheme = tls ? "rediss" : "redis";
     return {
@@ -49,7 +48,7 @@ export function redisExporterValues(profile: Profile, host: string, tls = profil
         replicaCount: exporterReplicas(profile),
         redisAddress: `${scheme}://${host}:${DATA_PORTS.redis}`,
         // redisUser is a name, not a secret: the chart sets it as REDIS_USER; the password stays in the Secret.
-        auth: { enabled: true, secret: { name: EXPORTER_SECRET, key: EXPORTER_SECRET_KEYS.redisPassword }, ...(user ? { redisUser: user } : {}) },
+        auth: { enabled: true, secret: { name: secret, key: EXPORTER_SECRET_KEYS.redisPassword }, ...(user ? { redisUser: user } : {}) },
         // No CONFIG GET *: ElastiCache does not offer CONFIG (every scrape would log an error), and the dev ACL
         // gives the exporter no CONFIG either; maxmemory and the rest the alerts use come from INFO.
         extraArgs: { "config-command": "-" },

@@ -3,8 +3,7 @@
 // in-cluster stack runs in both profiles (dev turns it on with one setting), ECK manages TLS and the
 // `elastic` user's password itself (no credential ever passes through Pulumi or Helm values), and the
 // same cluster is Jaeger's durable trace store in prod.
-import type { Profile } from "./settings";
-import { NAMESPACES, PROD_STORAGE_CLASS, exemptions } from "@deepalpha/shared";
+import { NAMESPACES, PROD_STORAGE_CLASS, exemptions, type Profile } from "@deepalpha/shared";
 import { ELASTIC_STACK_VERSION } from "./charts";
 import type { ElasticsearchConnection } from "./tracing";
 
@@ -13,13 +12,18 @@ export const KIBANA_NAME = "deepalpha";
 export const ECK_RELEASE = "eck-operator";
 export const FLUENT_BIT_RELEASE = "fluent-bit";
 
-/** Names ECK derives from the Elasticsearch resource's name. */
-export const ES_CONNECTION: ElasticsearchConnection = {
-    url: `https://${ES_NAME}-es-http.${NAMESPACES.monitoring}.svc:9200`,
-    username: "elastic",
-    passwordSecret: { name: `${ES_NAME}-es-elastic-user`, key: "elastic" },
-    caSecret: { name: `${ES_NAME}-es-http-certs-public`, key: "ca.crt" },
-};
+/** How clients reach an ECK Elasticsearch named `name` in `namespace`: names ECK derives from the resource's name. */
+export function esConnection(name: string, namespace: string): ElasticsearchConnection {
+    return {
+        url: `https://${name}-es-http.${namespace}.svc:9200`,
+        username: "elastic",
+        passwordSecret: { name: `${name}-es-elastic-user`, key: "elastic" },
+        caSecret: { name: `${name}-es-http-certs-public`, key: "ca.crt" },
+    };
+}
+
+/** DeepAlpha's Elasticsearch (the default names). */
+export const ES_CONNECTION: ElasticsearchConnection = esConnection(ES_NAME, NAMESPACES.monitoring);
 
 /** ECK's orchestration phase once every node is up and the cluster answers (ElasticsearchReadyPhase). */
 export const ELASTICSEARCH_WAIT_FOR = "jsonpath={.status.phase}=Ready";
@@ -33,10 +37,10 @@ export const FLUENT_BIT_EXEMPTIONS = {
     "pod-run-as-non-root": "the node's container log files are root-owned (0640): the log shipper reads them as root, with every capability dropped",
 } as const;
 
-export function eckOperatorValues(profile: Profile): Record<string, unknown> {
+export function eckOperatorValues(profile: Profile, namespace: string = NAMESPACES.monitoring): Record<string, unknown> {
     return {
         // Only the monitoring namespace holds Elastic resources: the operator watches nothing else.
-        managedNamespaces: [NAMESPACES.monitoring],
+        managedNamespaces: [namespace],
         installCRDs: true,
         // No validating webhook: the operator runs the same validation when it reconciles (an invalid Elasticsearch
         // is marked invalid, and pulumi up's wait for Ready fails); the chart would otherwise pass the webhook's Secret
@@ -50,7 +54,12 @@ export function eckOperatorValues(profile: Profile): Record<string, unknown> {
     };
 }
 
-export function elasticsearchSpec(profile: Profile, storage: string): Record<string, unknown> {
+export function elasticsearchSpec(
+    profile: Profile,
+    storage: string,
+    name: string = ES_NAME,
+    storageClassName: string | undefined = profile === "production" ? PROD_STORAGE_CLASS : undefined,
+): Record<string, unknown> {
     const prod = profile === "production";
     const memory = prod ? "4Gi" : "2Gi";
     return {
@@ -74,7 +83,7 @@ export function elasticsearchSpec(profile: Profile, storage: string): Record<str
                                           maxSkew: 1,
                                           topologyKey: "topology.kubernetes.io/zone",
                                           whenUnsatisfiable: "DoNotSchedule",
-                                          labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": ES_NAME } },
+                                          labelSelector: { matchLabels: { "elasticsearch.k8s.elastic.co/cluster-name": name } },
                                       },
                                   ],
                               }
@@ -87,7 +96,7 @@ export function elasticsearchSpec(profile: Profile, storage: string): Record<str
                         spec: {
                             accessModes: ["ReadWriteOnce"],
                             resources: { requests: { storage } },
-                            ...(prod ? { storageClassName: PROD_STORAGE_CLASS } : {}),
+                            ...(storageClassName ? { storageClassName } : {}),
                         },
                     },
                 ],
@@ -96,11 +105,11 @@ export function elasticsearchSpec(profile: Profile, storage: string): Record<str
     };
 }
 
-export function kibanaSpec(profile: Profile): Record<string, unknown> {
+export function kibanaSpec(profile: Profile, elasticsearch: string = ES_NAME): Record<string, unknown> {
     return {
         version: ELASTIC_STACK_VERSION,
         count: profile === "production" ? 2 : 1,
-        elasticsearchRef: { name: ES_NAME },
+        elasticsearchRef: { name: elasticsearch },
         podTemplate: {
             spec: { containers: [{ name: "kibana", resources: { requests: { cpu: "100m", memory: "1Gi" }, limits: { memory: "1Gi" } } }] },
         },
@@ -110,13 +119,12 @@ export function kibanaSpec(profile: Profile): Record<string, unknown> {
 /** Daily log indices: containers (kube.*) and the nodes' kubelet journal (host.*). */
 export const FLUENT_BIT_INDEX_PREFIXES = { containers: "deepalpha", host: "deepalpha-node" } as const;
 
-function esOutput(match: string, prefix: string): string {
-    const es = ES_CONNECTION;
+function esOutput(es: ElasticsearchConnection, match: string, prefix: string): string {
     return [
         "[OUTPUT]",
         "    Name es",
         `    Match ${match}`,
-        `    Host ${ES_NAME}-es-http.${NAMESPACES.monitoring}.svc`,
+        `    Host ${new URL(es.url).hostname}`,
         "    Port 9200",
         `    HTTP_User ${es.username}`,
         "    HTTP_Passwd ${ES_PASSWORD}",
@@ -133,8 +141,7 @@ function esOutput(match: string, prefix: string): string {
 }
 
 /** Fluent Bit: tail container logs, enrich with Kubernetes metadata, ship to Elasticsearch over TLS. */
-export function fluentBitValues(profile: Profile): Record<string, unknown> {
-    const es = ES_CONNECTION;
+export function fluentBitValues(profile: Profile, es: ElasticsearchConnection = ES_CONNECTION): Record<string, unknown> {
     return {
         // ES_PASSWORD comes from ECK's Secret through secretKeyRef; the config references ${ES_PASSWORD}.
         env: [{ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: es.passwordSecret.name, key: es.passwordSecret.key } } }],
@@ -154,7 +161,7 @@ export function fluentBitValues(profile: Profile): Record<string, unknown> {
             // One output per tag of the chart's default inputs: kube.* (container logs, tail) and host.* (the
             // kubelet's journal, systemd input). Replacing the chart's outputs without a host.* one would collect
             // the node logs and drop them.
-            outputs: [esOutput("kube.*", FLUENT_BIT_INDEX_PREFIXES.containers), esOutput("host.*", FLUENT_BIT_INDEX_PREFIXES.host)].join("\n"),
+            outputs: [esOutput(es, "kube.*", FLUENT_BIT_INDEX_PREFIXES.containers), esOutput(es, "host.*", FLUENT_BIT_INDEX_PREFIXES.host)].join("\n"),
         },
     };
 }

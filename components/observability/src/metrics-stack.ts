@@ -1,7 +1,8 @@
 // kube-prometheus-stack values: Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics.
 // Pure: every key below exists in the pinned chart's values.yaml (88.5.3) or its grafana subchart (12.11.1).
-import type { ObservabilitySettings, Profile } from "./settings";
-import { NAMESPACES, PROD_STORAGE_CLASS, exemptions } from "@deepalpha/shared";
+import type { Profile } from "@deepalpha/shared";
+import { exemptions } from "@deepalpha/shared";
+import type { AlertmanagerReceiver } from "./defaults";
 import { GLOBAL_SCRAPE_INTERVAL, kubernetesPodsScrapeConfig } from "./scrape";
 
 export const KPS_RELEASE = "kube-prometheus-stack";
@@ -15,7 +16,18 @@ export const TELEGRAM_TOKEN_KEY = "bot-token";
 
 export interface MetricsValuesOptions {
     profile: Profile;
-    settings: ObservabilitySettings;
+    prometheusRetention: string;
+    prometheusStorage: string;
+    grafanaStorage: string;
+    alertmanagerReceiver: AlertmanagerReceiver;
+    telegramChatId?: number;
+    /** StorageClass of the Prometheus and Grafana volumes; unset: the cluster's default. */
+    storageClassName?: string;
+    /** The namespace of the tier: Grafana's sidecar reads dashboards from there. */
+    namespace: string;
+    /** Secrets the charts only name. */
+    grafanaAdminSecret: string;
+    telegramSecret: string;
     /** Whether the Telegram bot token Secret exists (prod: required secret). */
     telegram: boolean;
 }
@@ -66,7 +78,11 @@ export const SIDECAR_HEALTH_COMMAND = [
 const sidecarProbe = (initialDelaySeconds: number) => ({ exec: { command: SIDECAR_HEALTH_COMMAND }, initialDelaySeconds, periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 });
 
 /** Alertmanager's own config. The bot token is read from the mounted Secret (bot_token_file), never inlined. */
-export function alertmanagerConfig(s: ObservabilitySettings, telegram: boolean): Record<string, unknown> {
+export function alertmanagerConfig(
+    s: { alertmanagerReceiver: AlertmanagerReceiver; telegramChatId?: number },
+    telegram: boolean,
+    telegramSecret: string = TELEGRAM_SECRET,
+): Record<string, unknown> {
     const useTelegram = s.alertmanagerReceiver === "telegram" && telegram;
     const receivers: Record<string, unknown>[] = [{ name: "null" }];
     if (useTelegram) {
@@ -74,7 +90,7 @@ export function alertmanagerConfig(s: ObservabilitySettings, telegram: boolean):
             name: "telegram",
             telegram_configs: [
                 {
-                    bot_token_file: `/etc/alertmanager/secrets/${TELEGRAM_SECRET}/${TELEGRAM_TOKEN_KEY}`,
+                    bot_token_file: `/etc/alertmanager/secrets/${telegramSecret}/${TELEGRAM_TOKEN_KEY}`,
                     chat_id: s.telegramChatId,
                     parse_mode: "HTML",
                     send_resolved: true,
@@ -101,9 +117,9 @@ export function alertmanagerConfig(s: ObservabilitySettings, telegram: boolean):
 }
 
 export function kubePrometheusStackValues(o: MetricsValuesOptions): Record<string, unknown> {
-    const s = o.settings;
+    const s = o;
     const prod = o.profile === "production";
-    const storageClass = prod ? { storageClassName: PROD_STORAGE_CLASS } : {};
+    const storageClass = o.storageClassName ? { storageClassName: o.storageClassName } : {};
     return {
         fullnameOverride: KPS_FULLNAME,
         // The program creates PodMonitors, ServiceMonitors and PrometheusRules itself, in the monitoring
@@ -130,21 +146,21 @@ export function kubePrometheusStackValues(o: MetricsValuesOptions): Record<strin
             },
         },
         alertmanager: {
-            config: alertmanagerConfig(s, o.telegram),
+            config: alertmanagerConfig(s, o.telegram, o.telegramSecret),
             alertmanagerSpec: {
                 replicas: prod ? 3 : 1,
                 // Mounted at /etc/alertmanager/secrets/<name>/: the Telegram bot token stays in a Secret.
-                secrets: o.telegram ? [TELEGRAM_SECRET] : [],
+                secrets: o.telegram ? [o.telegramSecret] : [],
                 resources: prod ? res("50m", "128Mi", undefined, "256Mi") : res("10m", "64Mi", undefined, "128Mi"),
             },
         },
         grafana: {
             fullnameOverride: GRAFANA_FULLNAME,
             // The seed's GF_SECURITY_ADMIN_PASSWORD, from a Secret the program fills from @pulumi/random.
-            admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+            admin: { existingSecret: o.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
             defaultDashboardsEnabled: true,
             sidecar: {
-                dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: "1", searchNamespace: NAMESPACES.monitoring },
+                dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: "1", searchNamespace: o.namespace },
                 resources: res("10m", "96Mi", "200m", "192Mi"),
                 readinessProbe: sidecarProbe(10),
                 livenessProbe: sidecarProbe(60),

@@ -4,8 +4,9 @@
 // kube-state-metrics, Fluent Bit/Jaeger/Kibana -> Elasticsearch); the namespace holds nothing else.
 // Everything that crosses the namespace boundary is listed explicitly below.
 import type * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES, WORKLOADS } from "@deepalpha/shared";
-import { CERT_MANAGER, EXPORTERS } from "./scrape";
+import { NAMESPACES, type Namespaces } from "@deepalpha/shared";
+import type { ScrapedWorkloads } from "./args";
+import { CERT_MANAGER, DEFAULT_SCRAPED_WORKLOADS, EXPORTERS } from "./scrape";
 import { JAEGER_PORTS } from "./tracing";
 
 type Peer = Record<string, unknown>;
@@ -36,11 +37,17 @@ export const NGF_METRICS_PORT = 9113;
 export interface PolicyOptions {
     /** Where the managed data stores live in prod (VPC CIDR); in dev they are pods of the data namespace. */
     dataCidrs?: string[];
+    /** Namespaces by role (default DeepAlpha's). */
+    namespaces?: Pick<Namespaces, "app" | "data" | "gateway" | "certManager">;
+    /** The scraped workloads, for their metrics ports (default DeepAlpha's). */
+    workloads?: ScrapedWorkloads;
 }
 
 export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
-    const appMetricPorts = tcp(WORKLOADS.api.port, WORKLOADS.websocket.port, WORKLOADS.executor.port);
-    const dataPeers: Peer[] = o.dataCidrs?.length ? o.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })) : [ns(NAMESPACES.data)];
+    const n = o.namespaces ?? NAMESPACES;
+    const w = o.workloads ?? DEFAULT_SCRAPED_WORKLOADS;
+    const appMetricPorts = tcp(w.api.port, w.websocket.port, w.executor.port);
+    const dataPeers: Peer[] = o.dataCidrs?.length ? o.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })) : [ns(n.data)];
     const specs: PolicySpec[] = [
         {
             name: "allow-within-monitoring",
@@ -53,9 +60,9 @@ export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
             podSelector: app("prometheus"),
             egress: [
                 // DeepAlpha workloads' /metrics (API 8000, WebSocket 8001, executor 9100).
-                { peers: [ns(NAMESPACES.app)], ports: appMetricPorts },
+                { peers: [ns(n.app)], ports: appMetricPorts },
                 // cert-manager's certificate metrics.
-                { peers: [{ ...ns(CERT_MANAGER.namespace), podSelector: app(CERT_MANAGER.appName) }], ports: tcp(CERT_MANAGER.containerPort) },
+                { peers: [{ ...ns(n.certManager), podSelector: app(CERT_MANAGER.appName) }], ports: tcp(CERT_MANAGER.containerPort) },
                 // CoreDNS metrics. Annotated pods (the seed's kubernetes-pods job) are reached in this namespace
                 // and on the app namespace's metric ports; a namespace elsewhere needs its own rule here.
                 { peers: [ns("kube-system")], ports: tcp(9153) },
@@ -63,7 +70,7 @@ export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
                 // prometheus.io/scrape + prometheus.io/port: "9113" (NGF 2.6.7 chart deployment.yaml and
                 // provisioner/objects.go), so the kubernetes-pods job discovers them; the cluster tier lets
                 // monitoring in on 9113, and without this rule those targets would only ever be down.
-                { peers: [ns(NAMESPACES.gateway)], ports: tcp(NGF_METRICS_PORT) },
+                { peers: [ns(n.gateway)], ports: tcp(NGF_METRICS_PORT) },
                 // Kube API (service discovery), kubelet/cAdvisor 10250 and host-network node-exporter 9100.
                 { peers: [anywhere], ports: tcp(...KUBE_API_PORTS, 10250, 9100) },
             ],
@@ -92,12 +99,12 @@ export function monitoringPolicies(o: PolicyOptions): PolicySpec[] {
             name: "grafana-ingress",
             podSelector: app("grafana"),
             // The shared gateway may route operators to Grafana; everything else reaches it from inside.
-            ingress: [{ peers: [ns(NAMESPACES.gateway)], ports: tcp(3000) }],
+            ingress: [{ peers: [ns(n.gateway)], ports: tcp(3000) }],
         },
         {
             name: "jaeger-otlp-ingress",
             podSelector: app("jaeger"),
-            ingress: [{ peers: [ns(NAMESPACES.app)], ports: tcp(JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp, JAEGER_PORTS.thriftHttp) }],
+            ingress: [{ peers: [ns(n.app)], ports: tcp(JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp, JAEGER_PORTS.thriftHttp) }],
         },
         {
             name: "exporters-datastore-egress",

@@ -4,58 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { ObservabilitySettings, PreinstalledAddon, Profile } from "./settings";
-import type { DataEndpoints, ExporterCredentials } from "@deepalpha/shared";
-import { NAMESPACES, PART_OF, labelsFor } from "@deepalpha/shared";
+import { PART_OF, labelsFor } from "@deepalpha/shared";
+import type { ObservabilityArgs } from "./args";
 import { buildAlertGroups } from "./alerts";
 import { CHARTS, chartSource } from "./charts";
 import { DASHBOARD_FILE, buildDashboard, stableJson } from "./dashboard";
+import { resolveObservabilityArgs } from "./defaults";
 import { chartDisruptionBudgets } from "./disruption-budgets";
-import { EXPORTER_SECRET, EXPORTER_SECRET_KEYS, exporterReplicas, postgresExporterValues, redisExporterValues } from "./exporters";
-import { ECK_RELEASE, ELASTICSEARCH_WAIT_FOR, ES_CONNECTION, ES_NAME, FLUENT_BIT_RELEASE, KIBANA_NAME, eckOperatorValues, elasticsearchSpec, fluentBitValues, kibanaSpec } from "./logging";
-import {
-    GRAFANA_ADMIN_SECRET,
-    GRAFANA_DASHBOARD_LABEL,
-    GRAFANA_FULLNAME,
-    KPS_RELEASE,
-    TELEGRAM_SECRET,
-    TELEGRAM_TOKEN_KEY,
-    kubePrometheusStackValues,
-} from "./metrics-stack";
+import { EXPORTER_SECRET_KEYS, exporterReplicas, postgresExporterValues, redisExporterValues } from "./exporters";
+import { ECK_RELEASE, ELASTICSEARCH_WAIT_FOR, FLUENT_BIT_RELEASE, eckOperatorValues, elasticsearchSpec, esConnection, fluentBitValues, kibanaSpec } from "./logging";
+import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FULLNAME, KPS_RELEASE, TELEGRAM_TOKEN_KEY, kubePrometheusStackValues } from "./metrics-stack";
 import { monitoringPolicies, toNetworkPolicySpec } from "./network-policies";
-import { EXPORTERS, type MonitorSpec, certManagerPodMonitor, exporterServiceMonitors, workloadPodMonitors } from "./scrape";
-import { JAEGER_PORTS, JAEGER_RELEASE, JAEGER_SERVICE_HOST, TRACE_INDEX_PREFIX, TRACE_RETENTION_DAYS, indexCleanerContainer, jaegerReplicas, jaegerValues } from "./tracing";
+import { EXPORTERS, type MonitorSpec, certManagerPodMonitor, exporterServiceMonitors, scrapeJobs, workloadPodMonitors } from "./scrape";
+import { JAEGER_PORTS, JAEGER_RELEASE, TRACE_INDEX_PREFIX, TRACE_RETENTION_DAYS, indexCleanerContainer, jaegerReplicas, jaegerServiceHost, jaegerValues } from "./tracing";
+import { validateObservabilityArgs } from "./validate";
 
-export type { DataEndpoints, ExporterCredentials } from "@deepalpha/shared";
+export type { ObservabilityArgs } from "./args";
 
-export interface ObservabilityArgs {
-    profile: Profile;
-    settings: ObservabilitySettings;
-    provider: k8s.Provider;
-    /** Data stores the exporters scrape. */
-    dataEndpoints: DataEndpoints;
-    connectionSecretName: pulumi.Output<string>;
-    /**
-     * Exporter logins from the data tier. Without them the exporters are not deployed (a warning says so):
-     * an exporter without credentials would only crash-loop.
-     */
-    exporterCredentials?: ExporterCredentials;
-    /** Redis speaks TLS (rediss://); defaults to true in production (ElastiCache in-transit encryption). */
-    redisTls?: boolean;
-    /** Telegram bot token (Pulumi secret) for Alertmanager; required when settings.alertmanagerReceiver is "telegram". */
-    telegramBotToken?: pulumi.Input<string>;
-    /** Where the managed data stores live in prod (VPC CIDR), for the exporters' egress. */
-    dataCidrs?: string[];
-    /**
-     * Add-ons the cluster already runs (kube-prometheus-stack, the exporters, Jaeger): their charts are not
-     * installed; the tier's own objects (monitors, rules, dashboards, policies) still are.
-     */
-    preinstalled?: readonly PreinstalledAddon[];
-    tags?: Record<string, string>;
-}
-
-const MONITORING = NAMESPACES.monitoring;
 const labels = (name: string, component: string) => labelsFor(name, component);
+
+/** The component's type token: part of the API (a change would replace every child in live stacks). */
+export const OBSERVABILITY_TYPE = "deepalpha:index:Observability";
 
 export class Observability extends pulumi.ComponentResource {
     /** OTLP endpoint the workloads send traces to (gRPC, 4317). */
@@ -65,25 +34,31 @@ export class Observability extends pulumi.ComponentResource {
     /** In-cluster Jaeger UI URL. */
     readonly jaegerUiUrl: pulumi.Output<string>;
 
-    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("deepalpha:index:Observability", name, {}, opts);
-        const s = args.settings;
-        const k8sOpts = { parent: this, provider: args.provider };
+    /**
+     * @param name Instance name: every child's Pulumi name starts with it (`${name}-grafana-admin`, ...).
+     * @param args See ObservabilityArgs; all optional but the data tier's inputs (defaults: DeepAlpha's, per profile).
+     * @param opts Resource options; `provider`/`providers` reach every child that args.provider does not set.
+     */
+    constructor(name: string, args: ObservabilityArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        // Defaults and validation before anything is registered: a mistake leaves no half-built component.
+        const a = resolveObservabilityArgs(args);
+        validateObservabilityArgs(name, a);
+        super(OBSERVABILITY_TYPE, name, {}, opts);
+        const MONITORING = a.namespaces.monitoring;
+        const n = a.names;
+        const s = a;
+        const k8sOpts = { parent: this, provider: a.provider };
         const telegram = s.alertmanagerReceiver === "telegram";
-        if (telegram && !args.telegramBotToken) {
-            throw new pulumi.RunError(
-                "deepalpha:observability.alertmanagerReceiver is \"telegram\" but deepalpha:telegramBotToken is not set: pulumi config set --secret deepalpha:telegramBotToken <token>",
-            );
-        }
         const useElasticsearch = s.logging || s.tracingStorage === "elasticsearch";
-        const install = (addon: PreinstalledAddon) => !args.preinstalled?.includes(addon);
+        const install = (addon: string) => !a.preinstalled.includes(addon);
+        const es = esConnection(n.elasticsearch, MONITORING);
 
         // --- Secrets first: the charts only name them. ------------------------------------------------
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
         const grafanaSecret = new k8s.core.v1.Secret(
             `${name}-grafana-admin`,
             {
-                metadata: { name: GRAFANA_ADMIN_SECRET, namespace: MONITORING, labels: labels("grafana", "credentials") },
+                metadata: { name: n.grafanaAdminSecret, namespace: MONITORING, labels: labels("grafana", "credentials") },
                 type: "Opaque",
                 stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
             },
@@ -95,9 +70,9 @@ export class Observability extends pulumi.ComponentResource {
                 new k8s.core.v1.Secret(
                     `${name}-alertmanager-telegram`,
                     {
-                        metadata: { name: TELEGRAM_SECRET, namespace: MONITORING, labels: labels("alertmanager", "credentials") },
+                        metadata: { name: n.telegramSecret, namespace: MONITORING, labels: labels("alertmanager", "credentials") },
                         type: "Opaque",
-                        stringData: { [TELEGRAM_TOKEN_KEY]: pulumi.secret(args.telegramBotToken!) },
+                        stringData: { [TELEGRAM_TOKEN_KEY]: pulumi.secret(a.telegramBotToken!) },
                     },
                     k8sOpts,
                 ),
@@ -113,7 +88,19 @@ export class Observability extends pulumi.ComponentResource {
                 ...chartSource(CHARTS.kubePrometheusStack),
                 name: KPS_RELEASE,
                 namespace: MONITORING,
-                values: kubePrometheusStackValues({ profile: args.profile, settings: s, telegram }),
+                values: kubePrometheusStackValues({
+                    profile: a.profile,
+                    prometheusRetention: s.prometheusRetention,
+                    prometheusStorage: s.prometheusStorage,
+                    grafanaStorage: s.grafanaStorage,
+                    alertmanagerReceiver: s.alertmanagerReceiver,
+                    telegramChatId: s.telegramChatId,
+                    storageClassName: a.storageClassName,
+                    namespace: MONITORING,
+                    grafanaAdminSecret: n.grafanaAdminSecret,
+                    telegramSecret: n.telegramSecret,
+                    telegram,
+                }),
             },
             { ...k8sOpts, dependsOn: secretDeps },
         );
@@ -121,11 +108,11 @@ export class Observability extends pulumi.ComponentResource {
         const crOpts = { ...k8sOpts, dependsOn: kps ? [kps] : [] };
 
         // --- Scraping. -----------------------------------------------------------------------------------
-        const monitors: MonitorSpec[] = [...workloadPodMonitors(), certManagerPodMonitor()];
-        if (args.exporterCredentials) monitors.push(...exporterServiceMonitors());
+        const monitors: MonitorSpec[] = [...workloadPodMonitors(a.workloads, a.namespaces), certManagerPodMonitor(a.namespaces)];
+        if (a.exporterCredentials) monitors.push(...exporterServiceMonitors(a.namespaces));
         for (const m of monitors) {
             new k8s.apiextensions.CustomResource(
-                `${name}-${m.kind === "PodMonitor" ? "podmonitor" : "servicemonitor"}-${m.name}`,
+                `${name}-${m.kind === "PodMonitor" ? "podmonitor" : "servicemonitor"}-${m.id}`,
                 {
                     apiVersion: "monitoring.coreos.com/v1",
                     kind: m.kind,
@@ -142,8 +129,16 @@ export class Observability extends pulumi.ComponentResource {
             {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
-                metadata: { name: "deepalpha-alerts", namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } },
-                spec: { groups: buildAlertGroups({ orderLatencyP95Seconds: s.orderLatencyP95Seconds, apiLatencyP95Seconds: s.apiLatencyP95Seconds }) },
+                metadata: { name: n.alertRules, namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } },
+                spec: {
+                    groups: buildAlertGroups({
+                        orderLatencyP95Seconds: s.orderLatencyP95Seconds,
+                        apiLatencyP95Seconds: s.apiLatencyP95Seconds,
+                        jobs: scrapeJobs(a.workloads),
+                        namespaces: a.namespaces,
+                        dataJobs: a.dataJobs,
+                    }),
+                },
             },
             crOpts,
         );
@@ -153,7 +148,7 @@ export class Observability extends pulumi.ComponentResource {
             `${name}-dashboard`,
             {
                 metadata: {
-                    name: "deepalpha-dashboards",
+                    name: n.dashboards,
                     namespace: MONITORING,
                     labels: { ...labels("grafana", "dashboard"), [GRAFANA_DASHBOARD_LABEL]: "1" },
                 },
@@ -163,12 +158,13 @@ export class Observability extends pulumi.ComponentResource {
         );
 
         // --- Exporters. ----------------------------------------------------------------------------------
-        if (args.exporterCredentials) {
-            const c = args.exporterCredentials;
+        if (a.exporterCredentials && a.dataEndpoints) {
+            const c = a.exporterCredentials;
+            const endpoints = a.dataEndpoints;
             const exporterSecret = new k8s.core.v1.Secret(
                 `${name}-exporter-credentials`,
                 {
-                    metadata: { name: EXPORTER_SECRET, namespace: MONITORING, labels: labels("exporters", "credentials") },
+                    metadata: { name: n.exporterSecret, namespace: MONITORING, labels: labels("exporters", "credentials") },
                     type: "Opaque",
                     stringData: {
                         [EXPORTER_SECRET_KEYS.postgresUser]: pulumi.secret(c.postgresUser),
@@ -184,7 +180,7 @@ export class Observability extends pulumi.ComponentResource {
                     ...chartSource(CHARTS.postgresExporter),
                     name: EXPORTERS.postgres.release,
                     namespace: MONITORING,
-                    values: args.dataEndpoints.postgresHost.apply((h) => postgresExporterValues(args.profile, h)),
+                    values: pulumi.output(endpoints.postgresHost).apply((h) => postgresExporterValues(a.profile, h, a.postgresDatabase, n.exporterSecret)),
                 },
                 { ...k8sOpts, dependsOn: [exporterSecret] },
             );
@@ -194,7 +190,7 @@ export class Observability extends pulumi.ComponentResource {
                     ...chartSource(CHARTS.redisExporter),
                     name: EXPORTERS.redis.release,
                     namespace: MONITORING,
-                    values: args.dataEndpoints.redisHost.apply((h) => redisExporterValues(args.profile, h, args.redisTls, c.redisUser)),
+                    values: pulumi.output(endpoints.redisHost).apply((h) => redisExporterValues(a.profile, h, a.redisTls, c.redisUser, n.exporterSecret)),
                 },
                 { ...k8sOpts, dependsOn: [exporterSecret] },
             );
@@ -210,7 +206,7 @@ export class Observability extends pulumi.ComponentResource {
         if (useElasticsearch) {
             const eck = new k8s.helm.v4.Chart(
                 `${name}-eck-operator`,
-                { ...chartSource(CHARTS.eckOperator), name: ECK_RELEASE, namespace: MONITORING, values: eckOperatorValues(args.profile) },
+                { ...chartSource(CHARTS.eckOperator), name: ECK_RELEASE, namespace: MONITORING, values: eckOperatorValues(a.profile, MONITORING) },
                 k8sOpts,
             );
             elasticsearch = new k8s.apiextensions.CustomResource(
@@ -221,8 +217,8 @@ export class Observability extends pulumi.ComponentResource {
                     // `pulumi up` waits until ECK reports the cluster Ready, so Jaeger (whose storage it is) starts
                     // against a live cluster instead of failing its own 10-minute readiness wait while the
                     // Elasticsearch nodes, their volumes and possibly new nodes are still coming up.
-                    metadata: { name: ES_NAME, namespace: MONITORING, labels: labels("elasticsearch", "logging"), annotations: { "pulumi.com/waitFor": ELASTICSEARCH_WAIT_FOR } },
-                    spec: elasticsearchSpec(args.profile, s.elasticsearchStorage),
+                    metadata: { name: n.elasticsearch, namespace: MONITORING, labels: labels("elasticsearch", "logging"), annotations: { "pulumi.com/waitFor": ELASTICSEARCH_WAIT_FOR } },
+                    spec: elasticsearchSpec(a.profile, s.elasticsearchStorage, n.elasticsearch, a.storageClassName),
                 },
                 { ...k8sOpts, dependsOn: [eck], customTimeouts: { create: "30m", update: "30m" } },
             );
@@ -232,14 +228,14 @@ export class Observability extends pulumi.ComponentResource {
                     {
                         apiVersion: "kibana.k8s.elastic.co/v1",
                         kind: "Kibana",
-                        metadata: { name: KIBANA_NAME, namespace: MONITORING, labels: labels("kibana", "logging") },
-                        spec: kibanaSpec(args.profile),
+                        metadata: { name: n.kibana, namespace: MONITORING, labels: labels("kibana", "logging") },
+                        spec: kibanaSpec(a.profile, n.elasticsearch),
                     },
                     { ...k8sOpts, dependsOn: [eck, elasticsearch] },
                 );
                 new k8s.helm.v4.Chart(
                     `${name}-fluent-bit`,
-                    { ...chartSource(CHARTS.fluentBit), name: FLUENT_BIT_RELEASE, namespace: MONITORING, values: fluentBitValues(args.profile) },
+                    { ...chartSource(CHARTS.fluentBit), name: FLUENT_BIT_RELEASE, namespace: MONITORING, values: fluentBitValues(a.profile, es) },
                     { ...k8sOpts, dependsOn: [elasticsearch] },
                 );
             }
@@ -252,7 +248,7 @@ export class Observability extends pulumi.ComponentResource {
                 ...chartSource(CHARTS.jaeger),
                 name: JAEGER_RELEASE,
                 namespace: MONITORING,
-                values: jaegerValues(args.profile, s.tracingStorage, s.tracingStorage === "elasticsearch" ? ES_CONNECTION : undefined),
+                values: jaegerValues(a.profile, s.tracingStorage, s.tracingStorage === "elasticsearch" ? es : undefined),
             },
             { ...k8sOpts, dependsOn: elasticsearch && s.tracingStorage === "elasticsearch" ? [elasticsearch] : [] },
         );
@@ -262,7 +258,7 @@ export class Observability extends pulumi.ComponentResource {
             new k8s.batch.v1.CronJob(
                 `${name}-jaeger-es-index-cleaner`,
                 {
-                    metadata: { name: "jaeger-es-index-cleaner", namespace: MONITORING, labels: cleanerLabels },
+                    metadata: { name: n.indexCleaner, namespace: MONITORING, labels: cleanerLabels },
                     spec: {
                         schedule: "55 23 * * *",
                         concurrencyPolicy: "Forbid",
@@ -277,8 +273,8 @@ export class Observability extends pulumi.ComponentResource {
                                         restartPolicy: "OnFailure",
                                         automountServiceAccountToken: false,
                                         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
-                                        containers: [indexCleanerContainer(ES_CONNECTION, TRACE_RETENTION_DAYS, TRACE_INDEX_PREFIX)],
-                                        volumes: [{ name: "es-ca", secret: { secretName: ES_CONNECTION.caSecret.name, items: [{ key: ES_CONNECTION.caSecret.key, path: ES_CONNECTION.caSecret.key }] } }],
+                                        containers: [indexCleanerContainer(es, TRACE_RETENTION_DAYS, TRACE_INDEX_PREFIX)],
+                                        volumes: [{ name: "es-ca", secret: { secretName: es.caSecret.name, items: [{ key: es.caSecret.key, path: es.caSecret.key }] } }],
                                     },
                                 },
                             },
@@ -291,8 +287,8 @@ export class Observability extends pulumi.ComponentResource {
 
         // --- Budgets for the chart Deployments whose charts render none. ------------------------------
         const budgets = chartDisruptionBudgets({
-            redisExporterReplicas: args.exporterCredentials && install("prometheus-redis-exporter") ? exporterReplicas(args.profile) : 0,
-            jaegerReplicas: install("jaeger") ? jaegerReplicas(args.profile, s.tracingStorage) : 0,
+            redisExporterReplicas: a.exporterCredentials && a.dataEndpoints && install("prometheus-redis-exporter") ? exporterReplicas(a.profile) : 0,
+            jaegerReplicas: install("jaeger") ? jaegerReplicas(a.profile, s.tracingStorage) : 0,
         });
         for (const b of budgets) {
             new k8s.policy.v1.PodDisruptionBudget(
@@ -303,7 +299,7 @@ export class Observability extends pulumi.ComponentResource {
         }
 
         // --- NetworkPolicies. ---------------------------------------------------------------------------
-        for (const p of monitoringPolicies({ dataCidrs: args.dataCidrs })) {
+        for (const p of monitoringPolicies({ dataCidrs: a.dataCidrs, namespaces: a.namespaces, workloads: a.workloads })) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-netpol-${p.name}`,
                 { metadata: { name: p.name, namespace: MONITORING, labels: { "app.kubernetes.io/part-of": PART_OF } }, spec: toNetworkPolicySpec(p) },
@@ -311,9 +307,10 @@ export class Observability extends pulumi.ComponentResource {
             );
         }
 
-        this.otlpEndpoint = pulumi.output(`http://${JAEGER_SERVICE_HOST}:${JAEGER_PORTS.otlpGrpc}`);
+        const jaegerHost = jaegerServiceHost(MONITORING);
+        this.otlpEndpoint = pulumi.output(`http://${jaegerHost}:${JAEGER_PORTS.otlpGrpc}`);
         this.grafanaUrl = pulumi.output(`http://${GRAFANA_FULLNAME}.${MONITORING}.svc.cluster.local`);
-        this.jaegerUiUrl = pulumi.output(`http://${JAEGER_SERVICE_HOST}:${JAEGER_PORTS.ui}`);
+        this.jaegerUiUrl = pulumi.output(`http://${jaegerHost}:${JAEGER_PORTS.ui}`);
         this.registerOutputs({ otlpEndpoint: this.otlpEndpoint, grafanaUrl: this.grafanaUrl, jaegerUiUrl: this.jaegerUiUrl });
     }
 }

@@ -1,14 +1,15 @@
 // Jaeger v2 (one binary built on the OpenTelemetry Collector): OTLP gRPC 4317 and HTTP 4318, the seed's
 // legacy collector port 14268 (jaeger thrift_http receiver), UI 16686, own metrics on 8888.
 // Storage: in memory in dev; Elasticsearch (the ECK cluster of logging.ts) in prod.
-import type { Profile } from "./settings";
-import { NAMESPACES } from "@deepalpha/shared";
+import { NAMESPACES, type Profile } from "@deepalpha/shared";
 import { restrictedContainerSecurity } from "@deepalpha/shared";
 
 export const JAEGER_RELEASE = "jaeger";
 export const JAEGER_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, thriftHttp: 14268, ui: 16686, metrics: 8888, health: 13133 } as const;
-/** The chart names its Deployment and Service after the release. */
-export const JAEGER_SERVICE_HOST = `${JAEGER_RELEASE}.${NAMESPACES.monitoring}.svc.cluster.local`;
+/** The chart names its Deployment and Service after the release: its host name in `namespace`. */
+export const jaegerServiceHost = (namespace: string) => `${JAEGER_RELEASE}.${namespace}.svc.cluster.local`;
+/** In DeepAlpha's monitoring namespace. */
+export const JAEGER_SERVICE_HOST = jaegerServiceHost(NAMESPACES.monitoring);
 
 export interface ElasticsearchConnection {
     /** https URL of the ECK http Service. */
