@@ -60,7 +60,7 @@ export const appTierArgsSchema = z
         freqtradeVolumeSize: field.quantity(),
         secrets: z.object(Object.fromEntries(SECRET_KEYS.map((k) => [k, field.input().optional()]))).strict(),
         connectionSecretName: inputOf(field.dnsLabel()),
-        otlpEndpoint: inputOf(field.url()),
+        otlpEndpoint: inputOf(z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as http://jaeger.monitoring.svc.cluster.local:4317" })),
         dataCidrs: z.array(field.cidr()).optional(),
         executorCpuTarget: labelValue().min(1).optional(),
         executorNodes: z
@@ -108,20 +108,31 @@ export function crossFieldProblems(a: ResolvedAppTierArgs): string[] {
     a.freqtradeBots.forEach((b, i) => {
         if (seen.has(b.name)) p.push(`freqtradeBots[${i}].name: got ${show(b.name)}, a name an earlier bot has; each bot needs its own name`);
         seen.add(b.name);
-        for (const objectName of botObjectNames(a.names.freqtrade, b)) {
-            if (objectName.length > 63) {
-                p.push(`freqtradeBots[${i}].name: got ${show(b.name)}, too long with names.freqtrade ${show(a.names.freqtrade)}: the object name ${show(objectName)} has ${objectName.length} characters, allowed maximum is 63`);
-                break;
-            }
+        // Kubernetes names are DNS labels: at most 63 characters, the bot's longest one included.
+        const longest = botObjectNames(a.names.freqtrade, b).reduce((x, y) => (y.length > x.length ? y : x));
+        if (longest.length > 63) {
+            p.push(`freqtradeBots[${i}].name: got ${show(b.name)}, too long with names.freqtrade ${show(a.names.freqtrade)}: the object name ${show(longest)} has ${longest.length} characters, allowed maximum is 63`);
         }
     });
     p.push(...botProblems(a));
     return p;
 }
 
+/** Optional arguments without a default: listed (unset) in the checked view, so an unknown key's message names them. */
+const OPTIONAL_KEYS = ["provider", "dataCidrs", "executorCpuTarget", "storageClassName"] as const;
+
 /** Throws an ArgsError naming every problem of the resolved arguments; returns them when there is none. */
 export function validateAppTierArgs(name: string, resolved: ResolvedAppTierArgs): ResolvedAppTierArgs {
-    const ok = appTierArgsSchema.safeParse(resolved).success;
-    validateArgs("AppTier", name, appTierArgsSchema, resolved, ok ? crossFieldProblems(resolved) : []);
+    // The message for a misspelt key lists the keys its object has as the allowed ones: the view has every key
+    // (unset where not given). The resolved arguments keep only the given secrets (their checksum lists the keys).
+    const view = {
+        ...Object.fromEntries(OPTIONAL_KEYS.map((k) => [k, undefined])),
+        ...resolved,
+        secrets: isPlainObject(resolved.secrets) ? { ...Object.fromEntries(SECRET_KEYS.map((k) => [k, undefined])), ...resolved.secrets } : resolved.secrets,
+    };
+    const ok = appTierArgsSchema.safeParse(view).success;
+    validateArgs("AppTier", name, appTierArgsSchema, view, ok ? crossFieldProblems(resolved) : []);
     return resolved;
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !isDeferred(v);
