@@ -1,6 +1,7 @@
 // Profile defaults. A stack file overrides any of these; whatever it sets is deep-merged over them
 // (objects merge key by key, arrays and scalars replace) and the result is validated as a whole.
 import type { Profile, Settings } from "./schema";
+import { defaultAppSettings } from "@deepalpha/app";
 import { deepMerge } from "@deepalpha/shared";
 import { OBSERVABILITY_TUNING } from "@deepalpha/observability";
 
@@ -62,24 +63,8 @@ const common: Defaults = {
             awsCli: { repository: "amazon/aws-cli", tag: "2.27.0" },
         },
     },
-    app: {
-        image: { repository: "ghcr.io/deepalpha/deepalpha", tag: "1.0.0" },
-        freqtradeImage: { repository: "freqtradeorg/freqtrade", tag: "2025.6" },
-        apiHost: "api.deepalpha.local",
-        websocketHost: "ws.deepalpha.local",
-        replicas: { api: 3, websocket: 2, executor: 2 },
-        maxReplicas: { api: 10, websocket: 10 },
-        freqtradeBots: [
-            { name: "bot-a", strategy: "DeepAlphaStrategy", pairs: ["BTC/USDT", "ETH/USDT"], dryRun: true },
-            { name: "bot-b", strategy: "DeepAlphaStrategy", pairs: ["SOL/USDT", "BNB/USDT"], dryRun: true },
-        ],
-        exchange: { name: "binance", testnet: true },
-        llmBaseUrl: "https://api.openai.com/v1",
-        newsApiUrl: "https://newsapi.org/v2",
-        // The seed's executor: 4 CPU / 8 GiB; 1 GiB of the node's 2 GiB of 2 MiB huge pages.
-        executor: { cpu: 4, memory: "8Gi", hugepages2Mi: "1Gi" },
-        freqtradeVolumeSize: "5Gi",
-    },
+    // The app tier's values live in its package (one source): the production ones are the common base.
+    app: defaultAppSettings("production"),
     // The observability package's own defaults (one source): the production profile's here, the local one's below.
     observability: { ...OBSERVABILITY_TUNING.production },
     preinstalled: [],
@@ -97,21 +82,15 @@ const local: DeepPartial<Defaults> = {
         // The seed's local PostgreSQL container is postgres:15.
         images: { postgres: { repository: "postgres", tag: "15.13-alpine" } },
     },
-    app: {
-        replicas: { api: 1, websocket: 1, executor: 1 },
-        maxReplicas: { api: 2, websocket: 2 },
-        exchange: { name: "binance", testnet: true },
-        // A laptop cluster has neither 4 spare cores nor huge pages configured.
-        executor: { cpu: 1, memory: "1Gi", hugepages2Mi: "0" },
-        freqtradeVolumeSize: "1Gi",
-    },
+    // One replica of each workload, testnet, a small executor without huge pages (@deepalpha/app's local defaults).
+    app: defaultAppSettings("local"),
     observability: { ...OBSERVABILITY_TUNING.local },
 };
 
 /** prod: the seed's HA layout; real exchange, certificates from Let's Encrypt. */
 const production: DeepPartial<Defaults> = {
     cluster: { gateway: { install: true, className: "nginx", tls: "letsEncrypt" } },
-    app: { exchange: { name: "binance", testnet: false } },
+    app: defaultAppSettings("production"),
 };
 
 export function profileDefaults(profile: Profile): Record<string, unknown> {

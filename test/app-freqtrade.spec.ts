@@ -119,7 +119,7 @@ for (const stack of ["dev", "prod"] as const) {
                     expect(shown).not.to.include(v);
                 }
             }
-            const passwords = byType(run, "random:index/randomPassword:RandomPassword").filter((r) => r.name.startsWith("freqtrade-"));
+            const passwords = byType(run, "random:index/randomPassword:RandomPassword").filter((r) => r.name.startsWith("app-freqtrade-"));
             expect(passwords).to.have.length(6);
             for (const p of passwords) expect((p.values as Obj).length, p.name).to.be.at.least(32);
         });

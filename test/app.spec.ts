@@ -505,10 +505,10 @@ describe("app (prod): the seed's HA numbers", () => {
     it("the plan lists each bot's documented exemptions (min replicas, PDB), and only those in this tier", () => {
         const ex = findExemptions(appResources(run)).map((e) => `${e.rule}:${e.urn.split("::").pop()}`).sort();
         expect(ex).to.deep.equal([
-            "prod-min-replicas:freqtrade-bot-a",
-            "prod-min-replicas:freqtrade-bot-b",
-            "prod-pod-disruption-budget:freqtrade-bot-a",
-            "prod-pod-disruption-budget:freqtrade-bot-b",
+            "prod-min-replicas:app-freqtrade-bot-a",
+            "prod-min-replicas:app-freqtrade-bot-b",
+            "prod-pod-disruption-budget:app-freqtrade-bot-a",
+            "prod-pod-disruption-budget:app-freqtrade-bot-b",
         ]);
         const d = deployment(run, "freqtrade-bot-a");
         expect(d.metadata.annotations["policy.deepalpha.io/exempt-prod-min-replicas"]).to.match(/one replica/);
@@ -589,7 +589,8 @@ describe("app: settings that change the objects", () => {
     it("a bot that would trade for real on the testnet, or two bots on one pair, is refused with the setting's name", () => {
         const s = (profileDefaults("local") as Obj).app as AppSettings;
         const live = { ...s, freqtradeBots: [{ ...s.freqtradeBots[0], dryRun: false }, s.freqtradeBots[1]] };
-        expect(botProblems(live).join("\n")).to.match(/deepalpha:app\.freqtradeBots\[0\]\.dryRun: got false while app\.exchange\.testnet is true/);
+        // The package names its own arguments, which the stack's app section maps onto one to one.
+        expect(botProblems(live).join("\n")).to.match(/^freqtradeBots\[0\]\.dryRun: got false while exchange\.testnet is true/);
         const overlap = { ...s, freqtradeBots: [s.freqtradeBots[0], { ...s.freqtradeBots[1], pairs: ["ETH/USDT"] }] };
         expect(botProblems(overlap).join("\n")).to.match(/freqtradeBots\[1\]\.pairs: ETH\/USDT is also traded by bot bot-a/);
         const mixed = { ...s, freqtradeBots: [{ ...s.freqtradeBots[0], pairs: ["BTC/USDT", "ETH/BTC"] }] };

@@ -66,10 +66,12 @@ describe("plan baseline: URNs, options and inputs as committed", function () {
             const withDeps = copy.steps.find((s) => s.newState.dependencies.length > 0 && s !== protectedStep && s !== withInputs)!;
             withDeps.newState.dependencies = withDeps.newState.dependencies.slice(1);
             const diff = comparePrints(base, fingerprint(copy));
+            // A difference names the resource by its identity: the URN it had before a rename (its alias).
+            const identity = (s: (typeof copy.steps)[number]) => s.newState.aliases?.[0] ?? s.urn;
             expect(diff).to.have.members([
-                `changed protect: ${protectedStep.urn}`,
-                `changed inputs.spec: ${withInputs.urn}`,
-                `changed dependencies: ${withDeps.urn}`,
+                `changed protect: ${identity(protectedStep)}`,
+                `changed inputs.spec: ${identity(withInputs)}`,
+                `changed dependencies: ${identity(withDeps)}`,
             ]);
         });
     });

@@ -88,7 +88,7 @@ describe("plan: a preview, not a deployment (issue 15, item 11)", function () {
         const nodeGroups = doc.steps.filter((s) => kind(s) === "aws:eks/nodeGroup:NodeGroup");
         expect(nodeGroups).to.have.length.greaterThan(0);
         for (const s of nodeGroups) expect(s.newState.ignoreChanges, s.urn).to.deep.equal(["scalingConfig.desiredSize"]);
-        const api = doc.steps.find((s) => kind(s) === "kubernetes:apps/v1:Deployment" && s.urn.endsWith("::deepalpha-api"));
+        const api = doc.steps.find((s) => kind(s) === "kubernetes:apps/v1:Deployment" && s.urn.endsWith("::app-api"));
         expect(api?.newState.ignoreChanges, "the HPA owns the API's replicas").to.deep.equal(["spec.replicas"]);
         // omitempty: no empty list on the rest.
         for (const s of doc.steps) if (s.newState.ignoreChanges) expect(s.newState.ignoreChanges, s.urn).to.not.be.empty;

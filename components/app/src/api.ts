@@ -1,7 +1,7 @@
 // The DeepAlpha API: the seed's Deployment (port 8000, /health and /ready, 1-2 CPU, 2-4 GiB) with the data
 // tier's connection settings and the external services' keys, all through secretKeyRef.
-import { CONNECTION_KEYS, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
-import { type AppContext, type Workload, metadata } from "./context";
+import { CONNECTION_KEYS, labelsFor, selectorFor } from "@deepalpha/shared";
+import { type AppContext, type Workload, metadata, workload } from "./context";
 import { externalEnv } from "./external-secrets";
 import {
     CHECKSUM_CONFIG,
@@ -31,28 +31,30 @@ export const DATA_EXTRA_KEYS = {
 export const HTTP_PORT_NAME = "http";
 
 export function apiWorkload(ctx: AppContext): Workload {
-    const w = WORKLOADS.api;
+    const a = ctx.args;
+    const w = workload(a, "api");
     const conn = ctx.connectionSecretName;
     const labels = labelsFor(w.name, "api");
     return {
         deployment: {
-            metadata: metadata(w.name, "api"),
+            metadata: metadata(a.namespaces.app, w.name, "api"),
             spec: {
-                replicas: ctx.settings.replicas.api,
+                replicas: a.replicas.api,
                 selector: { matchLabels: selectorFor(w.name) },
                 // Never below the replica count during a rollout.
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                 template: {
                     metadata: { labels, annotations: { [CHECKSUM_CONFIG]: ctx.configChecksum, [CHECKSUM_SECRETS]: ctx.secretsChecksum } },
                     spec: podSpec({
-                        profile: ctx.profile,
+                        profile: a.profile,
+                        serviceAccountName: a.serviceAccountName,
                         // The seed's ServiceAccount and its read-only Role exist for the API: the only pod with a token.
                         mountToken: true,
                         spread: spreadConstraints(selectorFor(w.name), "ScheduleAnyway"),
                         containers: [
                             {
                                 name: "deepalpha",
-                                image: image(ctx.settings.image),
+                                image: image(a.image),
                                 imagePullPolicy: "IfNotPresent",
                                 ports: [{ name: HTTP_PORT_NAME, containerPort: w.port, protocol: "TCP" }],
                                 envFrom: [{ configMapRef: { name: ctx.configMapName } }],
@@ -78,7 +80,7 @@ export function apiWorkload(ctx: AppContext): Workload {
                                     externalEnv("newsApiKey", ctx.secrets, ctx.externalSecretName),
                                     externalEnv("llmApiKey", ctx.secrets, ctx.externalSecretName),
                                     externalEnv("telegramBotToken", ctx.secrets, ctx.externalSecretName),
-                                    ...otelEnv(ctx.profile, w.name, ctx.otlpEndpoint),
+                                    ...otelEnv(a.profile, a.namespaces.app, w.name, ctx.otlpEndpoint),
                                 ],
                                 resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
                                 livenessProbe: httpProbe("/health", HTTP_PORT_NAME, 30, 10),
@@ -92,7 +94,7 @@ export function apiWorkload(ctx: AppContext): Workload {
             },
         },
         service: {
-            metadata: metadata(w.name, "api"),
+            metadata: metadata(a.namespaces.app, w.name, "api"),
             spec: {
                 type: "ClusterIP",
                 selector: selectorFor(w.name),

@@ -1,91 +1,90 @@
 // AppTier: the DeepAlpha API, WebSocket, executor and Freqtrade bots, their routes, scaling,
-// disruption budgets and network policies. A thin class: the builders in this folder decide what each
-// object looks like; this file creates them, in order, with the provider passed in.
+// disruption budgets and network policies. A thin class: the arguments are resolved (defaults.ts) and
+// checked (validate.ts) before anything is registered; the builders in this folder decide what each object
+// looks like; this file creates them, in order, named after the instance (`<name>-api`, ...) so two
+// instances can live in one stack.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { AppSettings, Profile, SecretKey } from "./settings";
-import { NAMESPACES, labelsFor } from "@deepalpha/shared";
+import { labelsFor } from "@deepalpha/shared";
+import type { AppTierArgs, SecretKey } from "./args";
 import { apiWorkload } from "./api";
 import type { AppContext, Workload } from "./context";
+import { APP_TIER_TYPE, resolveAppTierArgs } from "./defaults";
 import { executorWorkload } from "./executor";
-import { EXTERNAL_KEYS, EXTERNAL_SECRET_NAME, externalSecretData } from "./external-secrets";
-import {
-    BOT_SECRET_KEYS,
-    botLabels,
-    botName,
-    botProblems,
-    freqtradeConfigMap,
-    freqtradeDeployment,
-    freqtradePvc,
-    freqtradeService,
-} from "./freqtrade";
+import { EXTERNAL_KEYS, externalSecretData } from "./external-secrets";
+import { BOT_SECRET_KEYS, botLabels, botName, freqtradeConfigMap, freqtradeDeployment, freqtradePvc, freqtradeService } from "./freqtrade";
 import { networkPolicies } from "./network-policies";
 import { appConfigData, secretChecksum, sha256, stableJson } from "./pod-spec";
 import { httpRoutes } from "./routes";
 import { hpas, pdbs } from "./scaling";
+import { validateAppTierArgs } from "./validate";
 import { websocketWorkload } from "./websocket";
 
-export interface AppTierArgs {
-    profile: Profile;
-    settings: AppSettings;
-    provider: k8s.Provider;
-    connectionSecretName: pulumi.Output<string>;
-    /** External service keys from Pulumi secrets. */
-    secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
-    otlpEndpoint: pulumi.Output<string>;
-    /** Private ranges of the data stores (production) for egress rules. */
-    dataCidrs?: string[];
-    /** production: cluster.executorNodes.cpuTarget, the executor nodes' EXECUTOR_CPU_LABEL value. */
-    executorCpuTarget?: string;
-}
-
-export const APP_CONFIG_NAME = "deepalpha-config";
+/**
+ * The Pulumi names of an instance's children (`<instance>-<suffix>`): part of the package's API, since a
+ * changed name is a changed URN (an existing stack would replace the object unless it carries an alias).
+ */
+export const appChildNames = (name: string) => ({
+    configMap: `${name}-config`,
+    externalSecret: `${name}-external`,
+    /** Deployment, Service, HPA and PDB of each of the three workloads. */
+    api: `${name}-api`,
+    websocket: `${name}-websocket`,
+    executor: `${name}-executor`,
+    /** Deployment and Service of a bot; its Secret, ConfigMap, PVC and passwords add a suffix. */
+    bot: (bot: string) => `${name}-freqtrade-${bot}`,
+    networkPolicy: (workload: string) => `${name}-${workload}-network-policy`,
+    apiRoute: `${name}-api-route`,
+    websocketRoute: `${name}-websocket-route`,
+    httpsRedirect: `${name}-https-redirect`,
+});
 
 export class AppTier extends pulumi.ComponentResource {
+    /** `https://<apiHost>`. */
     readonly apiUrl: pulumi.Output<string>;
+    /** `wss://<websocketHost>`. */
     readonly websocketUrl: pulumi.Output<string>;
     /** Deployment names by workload (one per Freqtrade bot). */
     readonly deployments: pulumi.Output<string[]>;
 
     constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("deepalpha:index:AppTier", name, {}, opts);
-        const s = args.settings;
-        const problems = botProblems(s);
-        if (problems.length) throw new pulumi.RunError(`invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-        const k8sOpts = { parent: this, provider: args.provider };
+        // Defaults and checks first: a mistake stops the program before anything is registered.
+        const a = validateAppTierArgs(name, resolveAppTierArgs(args));
+        super(APP_TIER_TYPE, name, {}, opts);
+        const ns = a.namespaces.app;
+        const child = appChildNames(name);
+        const k8sOpts: pulumi.CustomResourceOptions = { parent: this, ...(a.provider ? { provider: a.provider } : {}) };
 
-        // Settings-derived environment, and the external services' keys.
-        const configData = appConfigData(args.profile, s);
+        // Argument-derived environment, and the external services' keys.
+        const configData = appConfigData(a.profile, a);
         const config = new k8s.core.v1.ConfigMap(
-            APP_CONFIG_NAME,
-            { metadata: { name: APP_CONFIG_NAME, namespace: NAMESPACES.app, labels: labelsFor(APP_CONFIG_NAME, "config") }, data: configData },
+            child.configMap,
+            { metadata: { name: a.names.configMap, namespace: ns, labels: labelsFor(a.names.configMap, "config") }, data: configData },
             k8sOpts,
         );
-        // No stringData at all when the stack sets none of the keys (allowed in dev): an empty secret map is not
+        // No stringData at all when none of the keys is set (allowed in dev): an empty secret map is not
         // stored in the engine's state, so every later `pulumi up` saw `+stringData` and replaced the Secret and
         // the Deployments that read it (found by the end-to-end run).
-        const externalData = externalSecretData(args.secrets);
+        const externalData = externalSecretData(a.secrets);
         const external = new k8s.core.v1.Secret(
-            EXTERNAL_SECRET_NAME,
+            child.externalSecret,
             {
-                metadata: { name: EXTERNAL_SECRET_NAME, namespace: NAMESPACES.app, labels: labelsFor(EXTERNAL_SECRET_NAME, "config") },
+                metadata: { name: a.names.externalSecret, namespace: ns, labels: labelsFor(a.names.externalSecret, "config") },
                 type: "Opaque",
                 ...(Object.keys(externalData).length ? { stringData: externalData } : {}),
             },
             k8sOpts,
         );
         const ctx: AppContext = {
-            executorCpuTarget: args.executorCpuTarget,
-            profile: args.profile,
-            settings: s,
-            connectionSecretName: args.connectionSecretName,
+            args: a,
+            connectionSecretName: a.connectionSecretName,
             externalSecretName: external.metadata.name,
-            secrets: args.secrets,
+            secrets: a.secrets,
             configMapName: config.metadata.name,
-            otlpEndpoint: args.otlpEndpoint,
+            otlpEndpoint: a.otlpEndpoint,
             configChecksum: sha256(stableJson(configData)),
-            secretsChecksum: secretChecksum(Object.fromEntries(Object.entries(args.secrets).map(([k, v]) => [EXTERNAL_KEYS[k as SecretKey].key, v]))),
+            secretsChecksum: secretChecksum(Object.fromEntries(Object.entries(a.secrets).map(([k, v]) => [EXTERNAL_KEYS[k as SecretKey].key, v]))),
         };
 
         const create = (w: Workload, key: string, autoscaled: boolean) => ({
@@ -93,20 +92,21 @@ export class AppTier extends pulumi.ComponentResource {
             deployment: new k8s.apps.v1.Deployment(key, w.deployment, { ...k8sOpts, ...(autoscaled ? { ignoreChanges: ["spec.replicas"] } : {}) }),
             service: new k8s.core.v1.Service(key, w.service, k8sOpts),
         });
-        const api = create(apiWorkload(ctx), "deepalpha-api", true);
-        const websocket = create(websocketWorkload(ctx), "deepalpha-websocket", true);
-        const executor = create(executorWorkload(ctx), "deepalpha-executor", false);
+        const api = create(apiWorkload(ctx), child.api, true);
+        const websocket = create(websocketWorkload(ctx), child.websocket, true);
+        const executor = create(executorWorkload(ctx), child.executor, false);
 
         // Freqtrade: per bot a config, generated REST API credentials, a volume, a Deployment and a Service.
-        const bots = s.freqtradeBots.map((bot) => {
-            const n = botName(bot);
+        const bots = a.freqtradeBots.map((bot) => {
+            const n = botName(a.names.freqtrade, bot);
+            const key = child.bot(bot.name);
             const password = (suffix: string, length: number) =>
-                new random.RandomPassword(`${n}-${suffix}`, { length, special: false }, { parent: this });
+                new random.RandomPassword(`${key}-${suffix}`, { length, special: false }, { parent: this });
             const creds = { password: password("api-password", 32), jwt: password("jwt-secret", 48), wsToken: password("ws-token", 32) };
             const botSecret = new k8s.core.v1.Secret(
-                `${n}-api`,
+                `${key}-api`,
                 {
-                    metadata: { name: `${n}-api`, namespace: NAMESPACES.app, labels: botLabels(bot) },
+                    metadata: { name: `${n}-api`, namespace: ns, labels: botLabels(a.names.freqtrade, bot) },
                     type: "Opaque",
                     stringData: {
                         [BOT_SECRET_KEYS.password]: creds.password.result,
@@ -116,10 +116,10 @@ export class AppTier extends pulumi.ComponentResource {
                 },
                 k8sOpts,
             );
-            const cm = new k8s.core.v1.ConfigMap(`${n}-config`, freqtradeConfigMap(bot, s), k8sOpts);
-            const pvc = new k8s.core.v1.PersistentVolumeClaim(`${n}-user-data`, freqtradePvc(bot, args.profile, s), k8sOpts);
+            const cm = new k8s.core.v1.ConfigMap(`${key}-config`, freqtradeConfigMap(bot, a), k8sOpts);
+            const pvc = new k8s.core.v1.PersistentVolumeClaim(`${key}-user-data`, freqtradePvc(bot, a), k8sOpts);
             const deployment = new k8s.apps.v1.Deployment(
-                n,
+                key,
                 freqtradeDeployment(bot, ctx, {
                     botSecretName: botSecret.metadata.name,
                     configMapName: cm.metadata.name,
@@ -128,36 +128,36 @@ export class AppTier extends pulumi.ComponentResource {
                         password: creds.password.result,
                         jwt: creds.jwt.result,
                         wsToken: creds.wsToken.result,
-                        exchangeKey: args.secrets.binanceApiKey,
-                        exchangeSecret: args.secrets.binanceApiSecret,
+                        exchangeKey: a.secrets.binanceApiKey,
+                        exchangeSecret: a.secrets.binanceApiSecret,
                     }),
                 }),
                 // The seed's `depends_on: deepalpha-api`: created once the API Deployment is ready.
                 { ...k8sOpts, dependsOn: [api.deployment] },
             );
-            new k8s.core.v1.Service(n, freqtradeService(bot), k8sOpts);
+            new k8s.core.v1.Service(key, freqtradeService(bot, a), k8sOpts);
             return deployment;
         });
 
-        const h = hpas(s);
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler("deepalpha-api", h.api, { ...k8sOpts, dependsOn: [api.deployment] });
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler("deepalpha-websocket", h.websocket, { ...k8sOpts, dependsOn: [websocket.deployment] });
-        const p = pdbs();
-        new k8s.policy.v1.PodDisruptionBudget("deepalpha-api", p.api, k8sOpts);
-        new k8s.policy.v1.PodDisruptionBudget("deepalpha-websocket", p.websocket, k8sOpts);
-        new k8s.policy.v1.PodDisruptionBudget("deepalpha-executor", p.executor, k8sOpts);
+        const h = hpas(a);
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(child.api, h.api, { ...k8sOpts, dependsOn: [api.deployment] });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(child.websocket, h.websocket, { ...k8sOpts, dependsOn: [websocket.deployment] });
+        const p = pdbs(a);
+        new k8s.policy.v1.PodDisruptionBudget(child.api, p.api, k8sOpts);
+        new k8s.policy.v1.PodDisruptionBudget(child.websocket, p.websocket, k8sOpts);
+        new k8s.policy.v1.PodDisruptionBudget(child.executor, p.executor, k8sOpts);
 
-        const np = networkPolicies({ profile: args.profile, dataCidrs: args.dataCidrs, otlpEndpoint: args.otlpEndpoint });
-        for (const [key, policy] of Object.entries(np)) new k8s.networking.v1.NetworkPolicy(`${key}-network-policy`, policy, k8sOpts);
+        const np = networkPolicies({ profile: a.profile, dataCidrs: a.dataCidrs, otlpEndpoint: a.otlpEndpoint, names: a.names, namespaces: a.namespaces });
+        for (const [key, policy] of Object.entries(np)) new k8s.networking.v1.NetworkPolicy(child.networkPolicy(key), policy, k8sOpts);
 
         // @pulumi/kubernetes has no typed Gateway API classes: CustomResource, validated against the v1 schema in tests.
-        const routes = httpRoutes(s);
-        new k8s.apiextensions.CustomResource("deepalpha-api-route", routes.api, { ...k8sOpts, dependsOn: [api.service] });
-        new k8s.apiextensions.CustomResource("deepalpha-websocket-route", routes.websocket, { ...k8sOpts, dependsOn: [websocket.service] });
-        new k8s.apiextensions.CustomResource("deepalpha-https-redirect", routes.redirect, k8sOpts);
+        const routes = httpRoutes(a);
+        new k8s.apiextensions.CustomResource(child.apiRoute, routes.api, { ...k8sOpts, dependsOn: [api.service] });
+        new k8s.apiextensions.CustomResource(child.websocketRoute, routes.websocket, { ...k8sOpts, dependsOn: [websocket.service] });
+        new k8s.apiextensions.CustomResource(child.httpsRedirect, routes.redirect, k8sOpts);
 
-        this.apiUrl = pulumi.output(`https://${s.apiHost}`);
-        this.websocketUrl = pulumi.output(`wss://${s.websocketHost}`);
+        this.apiUrl = pulumi.output(`https://${a.apiHost}`);
+        this.websocketUrl = pulumi.output(`wss://${a.websocketHost}`);
         this.deployments = pulumi.all([api, websocket, executor].map((w) => w.deployment.metadata.name).concat(bots.map((b) => b.metadata.name)));
         this.registerOutputs({ apiUrl: this.apiUrl, websocketUrl: this.websocketUrl, deployments: this.deployments });
     }

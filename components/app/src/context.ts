@@ -1,18 +1,18 @@
 // What every workload builder needs to know, gathered once by the AppTier.
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppSettings, Profile } from "./settings";
-import { NAMESPACES, labelsFor } from "@deepalpha/shared";
+import { WORKLOADS, labelsFor } from "@deepalpha/shared";
+import type { ResolvedAppTierArgs } from "./args";
 import type { ExternalSecrets } from "./external-secrets";
 
 export interface AppContext {
-    profile: Profile;
-    settings: AppSettings;
+    /** The arguments, defaults applied and validated. */
+    args: ResolvedAppTierArgs;
     /** The data tier's Secret with CONNECTION_KEYS. */
     connectionSecretName: pulumi.Input<string>;
     /** This tier's Secret with the external services' keys. */
     externalSecretName: pulumi.Input<string>;
-    /** Which external keys the stack sets (the values are never read by the builders). */
+    /** Which external keys are set (the values are never read by the builders). */
     secrets: ExternalSecrets;
     /** ConfigMap with appConfigData(). */
     configMapName: pulumi.Input<string>;
@@ -21,8 +21,6 @@ export interface AppContext {
     configChecksum: string;
     /** sha256 of the external keys: a Pulumi secret. */
     secretsChecksum: pulumi.Input<string>;
-    /** production: the CPU the executor nodes are labelled with (EXECUTOR_CPU_LABEL), which the executor pods select. */
-    executorCpuTarget?: string;
 }
 
 export interface Workload {
@@ -30,10 +28,28 @@ export interface Workload {
     service: k8s.core.v1.ServiceArgs;
 }
 
-export function metadata(name: string, component: string, extra: { labels?: Record<string, string>; annotations?: Record<string, pulumi.Input<string>> } = {}) {
+export type WorkloadKey = keyof typeof WORKLOADS;
+
+/** A workload's name (the arguments' `names`) and port (fixed: the images listen there). */
+export function workload(a: Pick<ResolvedAppTierArgs, "names">, key: WorkloadKey): { name: string; port: number } {
+    return { name: a.names[key], port: WORKLOADS[key].port };
+}
+
+/** The in-cluster URL of the API's Service. */
+export function apiServiceUrl(a: Pick<ResolvedAppTierArgs, "names" | "namespaces">): string {
+    const api = workload(a, "api");
+    return `http://${api.name}.${a.namespaces.app}.svc.cluster.local:${api.port}`;
+}
+
+export function metadata(
+    namespace: string,
+    name: string,
+    component: string,
+    extra: { labels?: Record<string, string>; annotations?: Record<string, pulumi.Input<string>> } = {},
+) {
     return {
         name,
-        namespace: NAMESPACES.app,
+        namespace,
         labels: { ...labelsFor(name, component), ...(extra.labels ?? {}) },
         ...(extra.annotations ? { annotations: extra.annotations } : {}),
     };

@@ -2,8 +2,9 @@
 // performance"; here the performance comes the supported way (guide, section 3): a Guaranteed QoS pod
 // (whole CPUs, requests = limits) that the kubelet's static CPU manager pins to exclusive cores, huge pages
 // as a resource, on the tainted executor node group. Not privileged, restricted like every other pod.
-import { CONNECTION_KEYS, EXECUTOR_CPU_LABEL, EXECUTOR_NODES, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
-import { type AppContext, type Workload, metadata } from "./context";
+import { CONNECTION_KEYS, labelsFor, selectorFor } from "@deepalpha/shared";
+import type { ExecutorSize } from "./args";
+import { type AppContext, type Workload, metadata, workload } from "./context";
 import { executorSysctls } from "./pod-sysctls";
 import { CHECKSUM_CONFIG, TMP_MOUNT, type Volume, type VolumeMount, containerSecurity, httpProbe, image, otelEnv, podSpec, secretEnv, spreadConstraints } from "./pod-spec";
 
@@ -11,7 +12,7 @@ import { CHECKSUM_CONFIG, TMP_MOUNT, type Volume, type VolumeMount, containerSec
 export const METRICS_PORT_NAME = "metrics";
 export const HUGEPAGES_MOUNT = "/dev/hugepages";
 
-export function executorResources(s: AppContext["settings"]["executor"]) {
+export function executorResources(s: Required<ExecutorSize>) {
     const r: Record<string, string> = { cpu: String(s.cpu), memory: s.memory };
     if (s.hugepages2Mi !== "0") r["hugepages-2Mi"] = s.hugepages2Mi;
     // Identical maps: Guaranteed QoS needs requests = limits for cpu and memory; huge pages allow no overcommit.
@@ -19,39 +20,42 @@ export function executorResources(s: AppContext["settings"]["executor"]) {
 }
 
 export function executorWorkload(ctx: AppContext): Workload {
-    const w = WORKLOADS.executor;
+    const a = ctx.args;
+    const w = workload(a, "executor");
     const labels = labelsFor(w.name, "executor");
-    const s = ctx.settings.executor;
+    const s = a.executor;
     const hugepages = s.hugepages2Mi !== "0";
-    const prod = ctx.profile === "production";
+    const prod = a.profile === "production";
+    const nodes = a.executorNodes;
     const volumes: Volume[] = hugepages ? [{ name: "hugepages", emptyDir: { medium: "HugePages-2Mi" } }] : [];
     const mounts: VolumeMount[] = [TMP_MOUNT, ...(hugepages ? [{ name: "hugepages", mountPath: HUGEPAGES_MOUNT }] : [])];
     return {
         deployment: {
-            metadata: metadata(w.name, "executor"),
+            metadata: metadata(a.namespaces.app, w.name, "executor"),
             spec: {
-                replicas: ctx.settings.replicas.executor,
+                replicas: a.replicas.executor,
                 selector: { matchLabels: selectorFor(w.name) },
                 // The executor nodes are sized for their pods: replace one at a time instead of surging.
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
                 template: {
                     metadata: { labels, annotations: { [CHECKSUM_CONFIG]: ctx.configChecksum } },
                     spec: podSpec({
-                        profile: ctx.profile,
+                        profile: a.profile,
+                        serviceAccountName: a.serviceAccountName,
                         // Only production has the dedicated node group; a local cluster has neither label nor taint.
                         ...(prod
                             ? {
                                   // The binary is built for one CPU (target-cpu): only nodes labelled with it.
                                   nodeSelector: {
-                                      ...EXECUTOR_NODES.labels,
-                                      ...(ctx.executorCpuTarget ? { [EXECUTOR_CPU_LABEL]: ctx.executorCpuTarget } : {}),
+                                      ...nodes.labels,
+                                      ...(a.executorCpuTarget ? { [nodes.cpuTargetLabel]: a.executorCpuTarget } : {}),
                                   },
                                   tolerations: [
                                       {
-                                          key: EXECUTOR_NODES.taint.key,
+                                          key: nodes.taint.key,
                                           operator: "Equal",
-                                          value: EXECUTOR_NODES.taint.value,
-                                          effect: EXECUTOR_NODES.taint.effect,
+                                          value: nodes.taint.value,
+                                          effect: nodes.taint.effect,
                                       },
                                   ],
                               }
@@ -63,7 +67,7 @@ export function executorWorkload(ctx: AppContext): Workload {
                         containers: [
                             {
                                 name: "executor",
-                                image: image(ctx.settings.image),
+                                image: image(a.image),
                                 imagePullPolicy: "IfNotPresent",
                                 command: ["python", "-m", "deepalpha.executor.rust_engine"],
                                 ports: [{ name: METRICS_PORT_NAME, containerPort: w.port, protocol: "TCP" }],
@@ -74,7 +78,7 @@ export function executorWorkload(ctx: AppContext): Workload {
                                     ...(hugepages ? [{ name: "HUGEPAGES_DIR", value: HUGEPAGES_MOUNT }] : []),
                                     secretEnv("DATABASE_URL", ctx.connectionSecretName, CONNECTION_KEYS.databaseUrl),
                                     secretEnv("REDIS_URL", ctx.connectionSecretName, CONNECTION_KEYS.redisUrl),
-                                    ...otelEnv(ctx.profile, w.name, ctx.otlpEndpoint),
+                                    ...otelEnv(a.profile, a.namespaces.app, w.name, ctx.otlpEndpoint),
                                 ],
                                 resources: executorResources(s),
                                 // The engine's only HTTP surface is its metrics endpoint.
@@ -89,7 +93,7 @@ export function executorWorkload(ctx: AppContext): Workload {
             },
         },
         service: {
-            metadata: metadata(w.name, "executor"),
+            metadata: metadata(a.namespaces.app, w.name, "executor"),
             spec: {
                 type: "ClusterIP",
                 selector: selectorFor(w.name),

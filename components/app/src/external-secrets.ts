@@ -1,11 +1,9 @@
 // Keys of the external services (Binance, news, LLM, Telegram): Pulumi secrets in, one Kubernetes Secret
-// out, read by the containers only through secretKeyRef. A key the stack does not set (allowed in dev)
-// is left out of the Secret and its reference is optional, so the pod still starts.
+// out (`names.externalSecret`), read by the containers only through secretKeyRef. A key the caller does not
+// set (fine for a local stack) is left out of the Secret and its reference is optional, so the pod still starts.
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_KEYS, type SecretKey } from "./settings";
+import { type AppSecrets, SECRET_KEYS, type SecretKey } from "./args";
 import { type EnvVar, secretEnv } from "./pod-spec";
-
-export const EXTERNAL_SECRET_NAME = "deepalpha-external";
 
 /** Per Pulumi secret: its key in the Kubernetes Secret and the environment variable the app reads. */
 export const EXTERNAL_KEYS: Record<SecretKey, { key: string; env: string }> = {
@@ -16,9 +14,9 @@ export const EXTERNAL_KEYS: Record<SecretKey, { key: string; env: string }> = {
     llmApiKey: { key: "llm-api-key", env: "LLM_API_KEY" },
 };
 
-export type ExternalSecrets = Partial<Record<SecretKey, pulumi.Input<string>>>;
+export type ExternalSecrets = AppSecrets;
 
-/** `stringData` of the Secret: only the keys the stack sets, each still a Pulumi secret. */
+/** `stringData` of the Secret: only the keys the caller sets, each still a Pulumi secret. */
 export function externalSecretData(secrets: ExternalSecrets): Record<string, pulumi.Output<string>> {
     const out: Record<string, pulumi.Output<string>> = {};
     for (const k of SECRET_KEYS) {
@@ -28,7 +26,7 @@ export function externalSecretData(secrets: ExternalSecrets): Record<string, pul
     return out;
 }
 
-/** Env var reading one external key; optional exactly when the stack did not set it. */
+/** Env var reading one external key; optional exactly when the caller did not set it. */
 export function externalEnv(k: SecretKey, secrets: ExternalSecrets, secretName: pulumi.Input<string>, envName = EXTERNAL_KEYS[k].env): EnvVar {
     return secretEnv(envName, secretName, EXTERNAL_KEYS[k].key, secrets[k] === undefined);
 }

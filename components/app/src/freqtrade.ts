@@ -3,9 +3,9 @@
 // `Recreate` so an old and a new pod never trade at once.
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppSettings, Profile } from "./settings";
-import { EXEMPTION_ANNOTATION_PREFIX, NAMESPACES, PROD_STORAGE_CLASS, WORKLOADS, labelsFor } from "@deepalpha/shared";
-import type { AppContext } from "./context";
+import { EXEMPTION_ANNOTATION_PREFIX, WORKLOADS, labelsFor } from "@deepalpha/shared";
+import type { FreqtradeBot, ResolvedAppTierArgs } from "./args";
+import { type AppContext, apiServiceUrl } from "./context";
 import { externalEnv } from "./external-secrets";
 import {
     CHECKSUM_CONFIG,
@@ -22,7 +22,9 @@ import {
 } from "./pod-spec";
 import { HTTP_PORT_NAME } from "./api";
 
-export type Bot = AppSettings["freqtradeBots"][number];
+export type Bot = Required<FreqtradeBot>;
+/** What the builders read of the arguments. */
+type Args = ResolvedAppTierArgs;
 
 export const CONFIG_DIR = "/freqtrade/configs";
 export const CONFIG_FILE = "freqtrade_config.json";
@@ -38,20 +40,32 @@ export const BOT_SECRET_KEYS = { password: "api-password", jwt: "jwt-secret-key"
 /** REST API user; the password comes from the bot's Secret. */
 export const API_USERNAME = "deepalpha";
 
-export const botName = (bot: Bot) => `${WORKLOADS.freqtrade.name}-${bot.name}`;
-export const botLabels = (bot: Bot) => ({ ...labelsFor(WORKLOADS.freqtrade.name, "trading-bot"), "app.kubernetes.io/instance": bot.name });
-export const botSelector = (bot: Bot) => ({ "app.kubernetes.io/name": WORKLOADS.freqtrade.name, "app.kubernetes.io/instance": bot.name });
+/** A bot's Deployment and Service name (`prefix` is the arguments' `names.freqtrade`); its other objects add a suffix. */
+export const botName = (prefix: string, bot: Pick<Bot, "name">) => `${prefix}-${bot.name}`;
+/** Every Kubernetes name a bot's objects get (Deployment and Service, ConfigMap, Secret, PVC). */
+export const botObjectNames = (prefix: string, bot: Pick<Bot, "name">) => {
+    const n = botName(prefix, bot);
+    return [n, `${n}-config`, `${n}-api`, `${n}-user-data`];
+};
+export const botLabels = (prefix: string, bot: Pick<Bot, "name">) => ({ ...labelsFor(prefix, "trading-bot"), "app.kubernetes.io/instance": bot.name });
+export const botSelector = (prefix: string, bot: Pick<Bot, "name">) => ({ "app.kubernetes.io/name": prefix, "app.kubernetes.io/instance": bot.name });
 
-/** Settings a bot cannot run with; each message names the setting and what is allowed. */
-export function botProblems(s: AppSettings): string[] {
+/** What botProblems reads: the bots and whether the exchange is its testnet (a dryRun left unset is true). */
+export interface BotChoices {
+    freqtradeBots: { name: string; pairs: string[]; dryRun?: boolean }[];
+    exchange: { testnet?: boolean };
+}
+
+/** Bots that cannot run as given; each message names the argument (`freqtradeBots[i]...`) and what is allowed. */
+export function botProblems(s: BotChoices): string[] {
     const p: string[] = [];
     const owner = new Map<string, string>();
     s.freqtradeBots.forEach((bot, i) => {
-        const key = `deepalpha:app.freqtradeBots[${i}]`;
+        const key = `freqtradeBots[${i}]`;
         // Freqtrade has no Binance testnet mode (ccxt sandbox support was removed): with testnet keys only
         // paper trading (dry run) works.
-        if (!bot.dryRun && s.exchange.testnet) {
-            p.push(`${key}.dryRun: got false while app.exchange.testnet is true; Freqtrade cannot trade on the testnet, set dryRun: true (or testnet: false)`);
+        if (bot.dryRun === false && s.exchange.testnet) {
+            p.push(`${key}.dryRun: got false while exchange.testnet is true; Freqtrade cannot trade on the testnet, set dryRun: true (or testnet: false)`);
         }
         const quotes = new Set(bot.pairs.map((x) => x.split("/")[1]));
         if (quotes.size > 1) p.push(`${key}.pairs: quote currencies ${[...quotes].join(", ")}; one bot trades against one stake currency`);
@@ -69,7 +83,7 @@ export function botProblems(s: AppSettings): string[] {
  * No secrets: the exchange keys and REST API credentials arrive as FREQTRADE__* environment variables, which
  * Freqtrade merges over the file before validating it. timeframe, stoploss and minimal_roi come from the strategy.
  */
-export function freqtradeConfig(bot: Bot, s: AppSettings): Record<string, unknown> {
+export function freqtradeConfig(bot: Bot, s: Pick<Args, "exchange">): Record<string, unknown> {
     const stakeCurrency = bot.pairs[0].split("/")[1];
     return {
         bot_name: bot.name,
@@ -106,28 +120,28 @@ export function freqtradeConfig(bot: Bot, s: AppSettings): Record<string, unknow
     };
 }
 
-export function freqtradeConfigMap(bot: Bot, s: AppSettings): k8s.core.v1.ConfigMapArgs {
+export function freqtradeConfigMap(bot: Bot, s: Args): k8s.core.v1.ConfigMapArgs {
     return {
-        metadata: { name: `${botName(bot)}-config`, namespace: NAMESPACES.app, labels: botLabels(bot) },
+        metadata: { name: `${botName(s.names.freqtrade, bot)}-config`, namespace: s.namespaces.app, labels: botLabels(s.names.freqtrade, bot) },
         data: { [CONFIG_FILE]: stableJson(freqtradeConfig(bot, s), 2) + "\n" },
     };
 }
 
-export function freqtradePvc(bot: Bot, profile: Profile, s: AppSettings): k8s.core.v1.PersistentVolumeClaimArgs {
+export function freqtradePvc(bot: Bot, s: Args): k8s.core.v1.PersistentVolumeClaimArgs {
     return {
-        metadata: { name: `${botName(bot)}-user-data`, namespace: NAMESPACES.app, labels: botLabels(bot) },
+        metadata: { name: `${botName(s.names.freqtrade, bot)}-user-data`, namespace: s.namespaces.app, labels: botLabels(s.names.freqtrade, bot) },
         spec: {
             accessModes: ["ReadWriteOnce"],
-            // Local clusters use their default StorageClass.
-            ...(profile === "production" ? { storageClassName: PROD_STORAGE_CLASS } : {}),
+            // Unset: the cluster's default StorageClass (the local profile's default).
+            ...(s.storageClassName !== undefined ? { storageClassName: s.storageClassName } : {}),
             resources: { requests: { storage: s.freqtradeVolumeSize } },
         },
     };
 }
 
 /** Init container: the bot starts only once the API answers /ready (the seed's depends_on: deepalpha-api). */
-export function waitForApi(img: string): k8s.types.input.core.v1.Container {
-    const url = `http://${WORKLOADS.api.name}.${NAMESPACES.app}.svc.cluster.local:${WORKLOADS.api.port}/ready`;
+export function waitForApi(img: string, s: Pick<Args, "names" | "namespaces">): k8s.types.input.core.v1.Container {
+    const url = `${apiServiceUrl(s)}/ready`;
     const script = [
         "import time, urllib.request",
         "while True:",
@@ -158,27 +172,29 @@ export interface BotInputs {
 }
 
 export function freqtradeDeployment(bot: Bot, ctx: AppContext, inputs: BotInputs): k8s.apps.v1.DeploymentArgs {
-    const s = ctx.settings;
-    const name = botName(bot);
+    const s = ctx.args;
+    const prefix = s.names.freqtrade;
+    const name = botName(prefix, bot);
     const img = image(s.freqtradeImage);
     const configText = (freqtradeConfigMap(bot, s).data as Record<string, string>)[CONFIG_FILE];
     // Documented exemptions from the prod policies, honoured by the policy pack and listed by the plan.
     const exemption = { [EXEMPT_MIN_REPLICAS]: EXEMPT_MIN_REPLICAS_REASON, [EXEMPT_PDB]: EXEMPT_PDB_REASON };
     return {
-        metadata: { name, namespace: NAMESPACES.app, labels: botLabels(bot), annotations: exemption },
+        metadata: { name, namespace: s.namespaces.app, labels: botLabels(prefix, bot), annotations: exemption },
         spec: {
             replicas: 1,
             strategy: { type: "Recreate" },
-            selector: { matchLabels: botSelector(bot) },
+            selector: { matchLabels: botSelector(prefix, bot) },
             template: {
                 metadata: {
-                    labels: botLabels(bot),
+                    labels: botLabels(prefix, bot),
                     annotations: { ...exemption, [CHECKSUM_CONFIG]: sha256(configText), [CHECKSUM_SECRETS]: inputs.secretsChecksum },
                 },
                 spec: podSpec({
-                    profile: ctx.profile,
+                    profile: s.profile,
+                    serviceAccountName: s.serviceAccountName,
                     uid: FREQTRADE_UID,
-                    initContainers: [waitForApi(img)],
+                    initContainers: [waitForApi(img, s)],
                     volumes: [
                         { name: "config", configMap: { name: inputs.configMapName } },
                         { name: "user-data", persistentVolumeClaim: { claimName: inputs.pvcName } },
@@ -198,7 +214,7 @@ export function freqtradeDeployment(bot: Bot, ctx: AppContext, inputs: BotInputs
                                 secretEnv("FREQTRADE__API_SERVER__JWT_SECRET_KEY", inputs.botSecretName, BOT_SECRET_KEYS.jwt),
                                 secretEnv("FREQTRADE__API_SERVER__WS_TOKEN", inputs.botSecretName, BOT_SECRET_KEYS.wsToken),
                                 // For the strategy: the DeepAlpha API the bot takes its signals from.
-                                { name: "DEEPALPHA_API_URL", value: `http://${WORKLOADS.api.name}.${NAMESPACES.app}.svc.cluster.local:${WORKLOADS.api.port}` },
+                                { name: "DEEPALPHA_API_URL", value: apiServiceUrl(s) },
                                 { name: "HOME", value: "/tmp" },
                             ],
                             resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
@@ -219,12 +235,13 @@ export function freqtradeDeployment(bot: Bot, ctx: AppContext, inputs: BotInputs
     };
 }
 
-export function freqtradeService(bot: Bot): k8s.core.v1.ServiceArgs {
+export function freqtradeService(bot: Bot, s: Args): k8s.core.v1.ServiceArgs {
+    const prefix = s.names.freqtrade;
     return {
-        metadata: { name: botName(bot), namespace: NAMESPACES.app, labels: botLabels(bot) },
+        metadata: { name: botName(prefix, bot), namespace: s.namespaces.app, labels: botLabels(prefix, bot) },
         spec: {
             type: "ClusterIP",
-            selector: botSelector(bot),
+            selector: botSelector(prefix, bot),
             ports: [{ name: HTTP_PORT_NAME, port: WORKLOADS.freqtrade.port, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
         },
     };

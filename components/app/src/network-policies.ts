@@ -14,8 +14,9 @@
 // anything inside the VPC or the cluster.
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { Profile } from "./settings";
-import { DATA_PORTS, NAMESPACES, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
+import { DATA_PORTS, labelsFor, selectorFor } from "@deepalpha/shared";
+import type { Profile, ResolvedAppTierArgs } from "./args";
+import { workload } from "./context";
 
 type NetworkPolicyArgs = k8s.networking.v1.NetworkPolicyArgs;
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -51,7 +52,7 @@ export function otlpPort(endpoint: string): number {
     return u.port ? Number(u.port) : 4317;
 }
 
-export interface PolicyInputs {
+export interface PolicyInputs extends Pick<ResolvedAppTierArgs, "names" | "namespaces"> {
     profile: Profile;
     /** Production: the private ranges the data stores live in. */
     dataCidrs?: string[];
@@ -59,44 +60,47 @@ export interface PolicyInputs {
 }
 
 export function networkPolicies(i: PolicyInputs): Record<"api" | "websocket" | "executor" | "freqtrade", NetworkPolicyArgs> {
+    // validate.ts refuses production without dataCidrs before anything is registered; this guards direct callers.
     if (i.profile === "production" && !(i.dataCidrs && i.dataCidrs.length)) {
         throw new Error("AppTier: dataCidrs is required in the production profile (the VPC range of RDS, ElastiCache and Timestream)");
     }
+    const ns = i.namespaces;
+    const W = { api: workload(i, "api"), websocket: workload(i, "websocket"), executor: workload(i, "executor"), freqtrade: workload(i, "freqtrade") };
     const data = (...ports: number[]): Rule => ({
-        to: i.profile === "production" ? i.dataCidrs!.map((cidr) => ({ ipBlock: { cidr } })) : [nsPeer(NAMESPACES.data)],
+        to: i.profile === "production" ? i.dataCidrs!.map((cidr) => ({ ipBlock: { cidr } })) : [nsPeer(ns.data)],
         ports: tcp(...ports),
     });
-    const otlp: Rule = { to: [nsPeer(NAMESPACES.monitoring)], ports: tcp(pulumi.output(i.otlpEndpoint).apply(otlpPort)) };
-    const gateway = (port: number): Rule => ({ from: [nsPeer(NAMESPACES.gateway)], ports: tcp(port) });
-    const monitoring = (port: number): Rule => ({ from: [nsPeer(NAMESPACES.monitoring)], ports: tcp(port) });
-    const freqtradePods = { podSelector: { matchLabels: selectorFor(WORKLOADS.freqtrade.name) } };
-    const apiPods = { podSelector: { matchLabels: selectorFor(WORKLOADS.api.name) } };
+    const otlp: Rule = { to: [nsPeer(ns.monitoring)], ports: tcp(pulumi.output(i.otlpEndpoint).apply(otlpPort)) };
+    const gateway = (port: number): Rule => ({ from: [nsPeer(ns.gateway)], ports: tcp(port) });
+    const monitoring = (port: number): Rule => ({ from: [nsPeer(ns.monitoring)], ports: tcp(port) });
+    const freqtradePods = { podSelector: { matchLabels: selectorFor(W.freqtrade.name) } };
+    const apiPods = { podSelector: { matchLabels: selectorFor(W.api.name) } };
 
     const policy = (name: string, component: string, ingress: Rule[], egress: Rule[]): NetworkPolicyArgs => ({
-        metadata: { name, namespace: NAMESPACES.app, labels: labelsFor(name, component) },
+        metadata: { name, namespace: ns.app, labels: labelsFor(name, component) },
         spec: { podSelector: { matchLabels: selectorFor(name) }, policyTypes: ["Ingress", "Egress"], ingress, egress },
     });
     const apiDataPorts = [DATA_PORTS.postgres, DATA_PORTS.redis, DATA_PORTS.influxdb, ...(i.profile === "local" ? [DATA_PORTS.s3] : [])];
 
     return {
         api: policy(
-            WORKLOADS.api.name,
+            W.api.name,
             "api",
-            [gateway(WORKLOADS.api.port), monitoring(WORKLOADS.api.port), { from: [freqtradePods], ports: tcp(WORKLOADS.api.port) }],
+            [gateway(W.api.port), monitoring(W.api.port), { from: [freqtradePods], ports: tcp(W.api.port) }],
             [DNS_RULE, data(...apiDataPorts), OUTSIDE_HTTPS, otlp],
         ),
         websocket: policy(
-            WORKLOADS.websocket.name,
+            W.websocket.name,
             "websocket",
-            [gateway(WORKLOADS.websocket.port), monitoring(WORKLOADS.websocket.port)],
+            [gateway(W.websocket.port), monitoring(W.websocket.port)],
             [DNS_RULE, data(DATA_PORTS.redis), otlp],
         ),
-        executor: policy(WORKLOADS.executor.name, "executor", [monitoring(WORKLOADS.executor.port)], [DNS_RULE, data(DATA_PORTS.postgres, DATA_PORTS.redis), otlp]),
+        executor: policy(W.executor.name, "executor", [monitoring(W.executor.port)], [DNS_RULE, data(DATA_PORTS.postgres, DATA_PORTS.redis), otlp]),
         freqtrade: policy(
-            WORKLOADS.freqtrade.name,
+            W.freqtrade.name,
             "trading-bot",
-            [monitoring(WORKLOADS.freqtrade.port)],
-            [DNS_RULE, { to: [apiPods], ports: tcp(WORKLOADS.api.port) }, OUTSIDE_HTTPS, OUTSIDE_EXCHANGE_STREAMS],
+            [monitoring(W.freqtrade.port)],
+            [DNS_RULE, { to: [apiPods], ports: tcp(W.api.port) }, OUTSIDE_HTTPS, OUTSIDE_EXCHANGE_STREAMS],
         ),
     };
 }

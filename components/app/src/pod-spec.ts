@@ -3,9 +3,8 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppSettings, Profile } from "./settings";
-import { APP_SERVICE_ACCOUNT, NAMESPACES } from "@deepalpha/shared";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "@deepalpha/shared";
+import type { Profile, ResolvedAppTierArgs } from "./args";
 
 export type Container = k8s.types.input.core.v1.Container;
 export type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -67,12 +66,12 @@ export function httpProbe(path: string, port: string, initialDelaySeconds: numbe
 }
 
 /** OpenTelemetry SDK settings (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables). */
-export function otelEnv(profile: Profile, serviceName: string, otlpEndpoint: pulumi.Input<string>): EnvVar[] {
+export function otelEnv(profile: Profile, serviceNamespace: string, serviceName: string, otlpEndpoint: pulumi.Input<string>): EnvVar[] {
     return [
         { name: "OTEL_SERVICE_NAME", value: serviceName },
         { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: otlpEndpoint },
         { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "grpc" },
-        { name: "OTEL_RESOURCE_ATTRIBUTES", value: `service.namespace=${NAMESPACES.app},deployment.environment.name=${environmentName(profile)}` },
+        { name: "OTEL_RESOURCE_ATTRIBUTES", value: `service.namespace=${serviceNamespace},deployment.environment.name=${environmentName(profile)}` },
     ];
 }
 
@@ -96,6 +95,8 @@ export function spreadConstraints(
 
 export interface PodSpecOptions {
     profile: Profile;
+    /** The ServiceAccount the pod runs as. */
+    serviceAccountName: string;
     containers: Container[];
     initContainers?: Container[];
     volumes?: Volume[];
@@ -114,7 +115,7 @@ export interface PodSpecOptions {
 /** A restricted pod spec: non-root, RuntimeDefault seccomp, no service links, /tmp as emptyDir. */
 export function podSpec(o: PodSpecOptions): PodSpec {
     return {
-        serviceAccountName: APP_SERVICE_ACCOUNT,
+        serviceAccountName: o.serviceAccountName,
         automountServiceAccountToken: o.mountToken === true,
         // Thousands of *_SERVICE_HOST variables help nobody and slow process start.
         enableServiceLinks: false,
@@ -132,8 +133,8 @@ export function podSpec(o: PodSpecOptions): PodSpec {
     };
 }
 
-/** Settings-derived environment shared by the DeepAlpha processes (ConfigMap `deepalpha-config`). */
-export function appConfigData(profile: Profile, s: AppSettings): Record<string, string> {
+/** Settings-derived environment shared by the DeepAlpha processes (ConfigMap `names.configMap`). */
+export function appConfigData(profile: Profile, s: Pick<ResolvedAppTierArgs, "exchange" | "llmBaseUrl" | "newsApiUrl">): Record<string, string> {
     const testnet = s.exchange.testnet;
     return {
         DEEPALPHA_PROFILE: profile,

@@ -1,4 +1,5 @@
-// Gateway API HTTPRoutes on the cluster tier's Gateway (listener "https": TLS terminates there).
+// Gateway API HTTPRoutes on the Gateway the arguments name (by default the cluster tier's, listener "https":
+// TLS terminates there).
 //
 // Long-lived WebSocket connections: HTTPRoute `spec.rules[].timeouts` is deliberately not set. NGINX
 // Gateway Fabric rejects a rule that has it (internal/controller/state/graph/httproute.go,
@@ -8,8 +9,11 @@
 // Type-only import (erased at run time): the Gateway API v1 schema's TypeScript shape, so the compiler
 // rejects a misspelt or unknown field in the route spec.
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
-import type { AppSettings } from "./settings";
-import { GATEWAY, NAMESPACES, WORKLOADS, labelsFor } from "@deepalpha/shared";
+import { labelsFor } from "@deepalpha/shared";
+import type { ResolvedAppTierArgs } from "./args";
+import { workload } from "./context";
+
+type RouteArgs = Pick<ResolvedAppTierArgs, "apiHost" | "websocketHost" | "names" | "namespaces" | "gateway">;
 
 export const HTTPROUTE_API_VERSION = "gateway.networking.k8s.io/v1";
 
@@ -20,19 +24,19 @@ export interface HttpRouteArgs {
     spec: NonNullable<IHTTPRoute["spec"]>;
 }
 
-function route(name: string, component: string, host: string, backend: { name: string; port: number }): HttpRouteArgs {
+function route(s: RouteArgs, name: string, component: string, host: string, backend: { name: string; port: number }): HttpRouteArgs {
     return {
         apiVersion: HTTPROUTE_API_VERSION,
         kind: "HTTPRoute",
-        metadata: { name, namespace: NAMESPACES.app, labels: labelsFor(name, component) },
+        metadata: { name, namespace: s.namespaces.app, labels: labelsFor(name, component) },
         spec: {
             parentRefs: [
                 {
                     group: "gateway.networking.k8s.io",
                     kind: "Gateway",
-                    name: GATEWAY.name,
-                    namespace: GATEWAY.namespace,
-                    sectionName: GATEWAY.listeners.https,
+                    name: s.gateway.name,
+                    namespace: s.gateway.namespace,
+                    sectionName: s.gateway.httpsListener,
                 },
             ],
             hostnames: [host],
@@ -52,14 +56,14 @@ function route(name: string, component: string, host: string, backend: { name: s
  * served in clear. cert-manager's HTTP-01 solver routes match `/.well-known/acme-challenge/<token>` exactly,
  * which takes precedence over this `/` prefix (Gateway API route matching precedence), so renewals still work.
  */
-function httpsRedirect(s: AppSettings): HttpRouteArgs {
-    const name = "deepalpha-https-redirect";
+function httpsRedirect(s: RouteArgs): HttpRouteArgs {
+    const name = s.names.httpsRedirectRoute;
     return {
         apiVersion: HTTPROUTE_API_VERSION,
         kind: "HTTPRoute",
-        metadata: { name, namespace: NAMESPACES.app, labels: labelsFor(name, "routing") },
+        metadata: { name, namespace: s.namespaces.app, labels: labelsFor(name, "routing") },
         spec: {
-            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: GATEWAY.listeners.http }],
+            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: s.gateway.name, namespace: s.gateway.namespace, sectionName: s.gateway.httpListener }],
             hostnames: [s.apiHost, s.websocketHost],
             rules: [
                 {
@@ -71,10 +75,12 @@ function httpsRedirect(s: AppSettings): HttpRouteArgs {
     };
 }
 
-export function httpRoutes(s: AppSettings): Record<"api" | "websocket" | "redirect", HttpRouteArgs> {
+export function httpRoutes(s: RouteArgs): Record<"api" | "websocket" | "redirect", HttpRouteArgs> {
+    const api = workload(s, "api");
+    const websocket = workload(s, "websocket");
     return {
-        api: route(WORKLOADS.api.name, "api", s.apiHost, WORKLOADS.api),
-        websocket: route(WORKLOADS.websocket.name, "websocket", s.websocketHost, WORKLOADS.websocket),
+        api: route(s, api.name, "api", s.apiHost, api),
+        websocket: route(s, websocket.name, "websocket", s.websocketHost, websocket),
         redirect: httpsRedirect(s),
     };
 }

@@ -1,8 +1,8 @@
 // HorizontalPodAutoscalers (autoscaling/v2) for the API and the WebSocket tier, PodDisruptionBudgets for
 // the API, WebSocket and executor. Freqtrade bots get none: each is exactly one replica by design.
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppSettings } from "./settings";
-import { NAMESPACES, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
+import { labelsFor, selectorFor } from "@deepalpha/shared";
+import type { ResolvedAppTierArgs } from "./args";
 
 type Hpa = k8s.autoscaling.v2.HorizontalPodAutoscalerArgs;
 type Pdb = k8s.policy.v1.PodDisruptionBudgetArgs;
@@ -12,22 +12,24 @@ const utilization = (resource: "cpu" | "memory", averageUtilization: number) => 
     resource: { name: resource, target: { type: "Utilization", averageUtilization } },
 });
 
-export function hpas(s: AppSettings): Record<"api" | "websocket", Hpa> {
+export function hpas(s: Pick<ResolvedAppTierArgs, "replicas" | "maxReplicas" | "names" | "namespaces">): Record<"api" | "websocket", Hpa> {
     const target = (name: string) => ({ apiVersion: "apps/v1", kind: "Deployment", name });
+    const ns = s.namespaces.app;
+    const { api, websocket } = s.names;
     return {
         api: {
-            metadata: { name: WORKLOADS.api.name, namespace: NAMESPACES.app, labels: labelsFor(WORKLOADS.api.name, "api") },
+            metadata: { name: api, namespace: ns, labels: labelsFor(api, "api") },
             spec: {
-                scaleTargetRef: target(WORKLOADS.api.name),
+                scaleTargetRef: target(api),
                 minReplicas: s.replicas.api,
                 maxReplicas: s.maxReplicas.api,
                 metrics: [utilization("cpu", 70)],
             },
         },
         websocket: {
-            metadata: { name: WORKLOADS.websocket.name, namespace: NAMESPACES.app, labels: labelsFor(WORKLOADS.websocket.name, "websocket") },
+            metadata: { name: websocket, namespace: ns, labels: labelsFor(websocket, "websocket") },
             spec: {
-                scaleTargetRef: target(WORKLOADS.websocket.name),
+                scaleTargetRef: target(websocket),
                 minReplicas: s.replicas.websocket,
                 maxReplicas: s.maxReplicas.websocket,
                 // Connections hold memory and CPU; without a connection-count metrics adapter these are the proxies.
@@ -43,9 +45,9 @@ export function hpas(s: AppSettings): Record<"api" | "websocket", Hpa> {
 }
 
 /** One pod at a time may be evicted (node drains, upgrades); never blocks a drain even at 1 replica. */
-export function pdbs(): Record<"api" | "websocket" | "executor", Pdb> {
+export function pdbs(s: Pick<ResolvedAppTierArgs, "names" | "namespaces">): Record<"api" | "websocket" | "executor", Pdb> {
     const pdb = (name: string, component: string): Pdb => ({
-        metadata: { name, namespace: NAMESPACES.app, labels: labelsFor(name, component) },
+        metadata: { name, namespace: s.namespaces.app, labels: labelsFor(name, component) },
         spec: {
             maxUnavailable: 1,
             selector: { matchLabels: selectorFor(name) },
@@ -54,8 +56,8 @@ export function pdbs(): Record<"api" | "websocket" | "executor", Pdb> {
         },
     });
     return {
-        api: pdb(WORKLOADS.api.name, "api"),
-        websocket: pdb(WORKLOADS.websocket.name, "websocket"),
-        executor: pdb(WORKLOADS.executor.name, "executor"),
+        api: pdb(s.names.api, "api"),
+        websocket: pdb(s.names.websocket, "websocket"),
+        executor: pdb(s.names.executor, "executor"),
     };
 }

@@ -1,9 +1,9 @@
 // The WebSocket tier: `python -m deepalpha.transport.websocket` on 8001, sized for 10K connections per pod
 // (the seed's 1 CPU / 2 GiB as Guaranteed resources), draining its connections on shutdown.
-import { CONNECTION_KEYS, WEBSOCKET_MAX_CONNECTIONS, WORKLOADS, labelsFor, selectorFor } from "@deepalpha/shared";
+import { CONNECTION_KEYS, WEBSOCKET_MAX_CONNECTIONS, labelsFor, selectorFor } from "@deepalpha/shared";
 import { WEBSOCKET_PING_INTERVAL_SECONDS } from "@deepalpha/shared";
 import { websocketSysctls } from "./pod-sysctls";
-import { type AppContext, type Workload, metadata } from "./context";
+import { type AppContext, type Workload, metadata, workload } from "./context";
 import { HTTP_PORT_NAME } from "./api";
 import { CHECKSUM_CONFIG, TMP_MOUNT, containerSecurity, httpProbe, image, otelEnv, podSpec, secretEnv, spreadConstraints } from "./pod-spec";
 
@@ -21,26 +21,28 @@ export const WEBSOCKET = {
 } as const;
 
 export function websocketWorkload(ctx: AppContext): Workload {
-    const w = WORKLOADS.websocket;
+    const a = ctx.args;
+    const w = workload(a, "websocket");
     const labels = labelsFor(w.name, "websocket");
     return {
         deployment: {
-            metadata: metadata(w.name, "websocket"),
+            metadata: metadata(a.namespaces.app, w.name, "websocket"),
             spec: {
-                replicas: ctx.settings.replicas.websocket,
+                replicas: a.replicas.websocket,
                 selector: { matchLabels: selectorFor(w.name) },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                 template: {
                     metadata: { labels, annotations: { [CHECKSUM_CONFIG]: ctx.configChecksum } },
                     spec: podSpec({
-                        profile: ctx.profile,
+                        profile: a.profile,
+                        serviceAccountName: a.serviceAccountName,
                         terminationGracePeriodSeconds: WEBSOCKET.preStopSleepSeconds + WEBSOCKET.drainSeconds,
                         spread: spreadConstraints(selectorFor(w.name), "ScheduleAnyway"),
                         sysctls: websocketSysctls(),
                         containers: [
                             {
                                 name: "websocket",
-                                image: image(ctx.settings.image),
+                                image: image(a.image),
                                 imagePullPolicy: "IfNotPresent",
                                 command: ["python", "-m", "deepalpha.transport.websocket"],
                                 ports: [{ name: HTTP_PORT_NAME, containerPort: w.port, protocol: "TCP" }],
@@ -51,7 +53,7 @@ export function websocketWorkload(ctx: AppContext): Workload {
                                     { name: "WS_PING_INTERVAL_SECONDS", value: String(WEBSOCKET.pingIntervalSeconds) },
                                     { name: "WS_DRAIN_SECONDS", value: String(WEBSOCKET.drainSeconds) },
                                     secretEnv("REDIS_URL", ctx.connectionSecretName, CONNECTION_KEYS.redisUrl),
-                                    ...otelEnv(ctx.profile, w.name, ctx.otlpEndpoint),
+                                    ...otelEnv(a.profile, a.namespaces.app, w.name, ctx.otlpEndpoint),
                                 ],
                                 // requests = limits: 10K sockets need their memory guaranteed, not best effort.
                                 resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "1", memory: "2Gi" } },
@@ -69,7 +71,7 @@ export function websocketWorkload(ctx: AppContext): Workload {
             },
         },
         service: {
-            metadata: metadata(w.name, "websocket"),
+            metadata: metadata(a.namespaces.app, w.name, "websocket"),
             spec: {
                 type: "ClusterIP",
                 selector: selectorFor(w.name),
