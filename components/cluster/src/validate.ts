@@ -74,35 +74,39 @@ export const clusterArgsSchema = z
     })
     .strict();
 
-/** Rules that join several arguments, or that one profile enforces. Reads only what the schema accepted. */
-export function crossFieldProblems(a: ResolvedClusterArgs): string[] {
+/**
+ * Rules that join several arguments, or that one profile enforces. `invalid`: top-level arguments the schema refused,
+ * whose rules here are left out (the schema's message says what is wrong with them already).
+ */
+export function crossFieldProblems(a: ResolvedClusterArgs, invalid: ReadonlySet<string> = new Set()): string[] {
     const p: string[] = [];
+    const ok = (...keys: string[]) => keys.every((k) => !invalid.has(k));
     const prod = a.profile === "production";
     for (const key of ["generalNodes", "executorNodes"] as const) {
         const g = a[key];
-        if (typeof g?.minSize !== "number" || typeof g.desiredSize !== "number" || typeof g.maxSize !== "number") continue;
+        if (!ok(key) || typeof g?.minSize !== "number" || typeof g.desiredSize !== "number" || typeof g.maxSize !== "number") continue;
         if (g.minSize > g.desiredSize || g.desiredSize > g.maxSize) {
             p.push(`${key}: got min ${g.minSize}, desired ${g.desiredSize}, max ${g.maxSize}; allowed is min <= desired <= max`);
         }
     }
     // One general node group per zone, each able to hold at least one node.
-    if (prod && typeof a.generalNodes?.maxSize === "number" && typeof a.availabilityZones === "number" && a.generalNodes.maxSize < a.availabilityZones) {
+    if (prod && ok("generalNodes", "availabilityZones") && typeof a.generalNodes?.maxSize === "number" && typeof a.availabilityZones === "number" && a.generalNodes.maxSize < a.availabilityZones) {
         p.push(`generalNodes.maxSize: got ${a.generalNodes.maxSize}, allowed minimum is availabilityZones (${a.availabilityZones}): the general nodes are one group per zone`);
     }
-    const g = a.gateway;
+    const g = ok("gateway") ? a.gateway : undefined;
     if (g?.tls === "letsEncrypt" && !g.acmeEmail) p.push(`gateway.acmeEmail: (unset) but gateway.tls is "letsEncrypt"; set an ACME account e-mail`);
     if (g?.tls === "acm" && !g.acmCertificateArn) p.push(`gateway.acmCertificateArn: (unset) but gateway.tls is "acm"; set the certificate's ARN`);
     if (g?.tls === "acm" && a.profile === "local") {
         p.push(`gateway.tls: got "acm", allowed in the local profile are "selfSigned" and "letsEncrypt": an ACM certificate is served by the AWS load balancer, which only production has`);
     }
-    if (g?.tls !== "acm" && Array.isArray(a.hostnames) && a.hostnames.length === 0) {
+    if (g && g.tls !== "acm" && ok("hostnames") && Array.isArray(a.hostnames) && a.hostnames.length === 0) {
         p.push(`hostnames: got [], the gateway's certificate (gateway.tls ${show(g?.tls)}) needs at least one host name`);
     }
-    if (prod && !a.region) p.push(`region: (unset); the production profile needs the AWS region (set region, or aws:region in the stack's configuration)`);
+    if (prod && ok("region") && !a.region) p.push(`region: (unset); the production profile needs the AWS region (set region, or aws:region in the stack's configuration)`);
     if (a.profile === "local" && !a.kubeContext) p.push(`kubeContext: (unset); the local profile needs the kubeconfig context of the local cluster`);
     // Two roles in one namespace would be two Namespace objects of one name, and policies written for another role.
     const seen = new Map<string, string>();
-    for (const [role, ns] of Object.entries(a.namespaces ?? {})) {
+    for (const [role, ns] of Object.entries(ok("namespaces") ? (a.namespaces ?? {}) : {})) {
         if (a.profile === "production" && role === "data") continue;
         const other = seen.get(ns);
         if (other) p.push(`namespaces.${role}: got ${show(ns)}, which namespaces.${other} has too; each role needs a namespace of its own`);
@@ -113,6 +117,8 @@ export function crossFieldProblems(a: ResolvedClusterArgs): string[] {
 
 /** Throws an ArgsError naming every problem; returns the arguments typed as valid otherwise. */
 export function validateClusterArgs(name: string, resolved: ResolvedClusterArgs): ResolvedClusterArgs {
-    validateArgs(COMPONENT, name, clusterArgsSchema, resolved, crossFieldProblems(resolved));
+    const parsed = clusterArgsSchema.safeParse(resolved);
+    const invalid = new Set(parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0] ?? "")));
+    validateArgs(COMPONENT, name, clusterArgsSchema, resolved, crossFieldProblems(resolved, invalid));
     return resolved;
 }
