@@ -6,10 +6,16 @@ import { stackTags } from "./common";
 
 export function clusterArgs(cfg: StackConfig): ClusterArgs {
     const { settings } = cfg;
+    // The settings' cluster section is the args' shape (kubeContext, vpcCidr, node groups, gateway ...), except that
+    // the EKS cluster's name is `clusterName` there. Names the settings do not have (namespaces, the Gateway's) keep
+    // the package's defaults, which are DeepAlpha's.
+    const { name, ...cluster } = settings.cluster;
     return {
         profile: settings.profile,
-        settings: settings.cluster,
-        region: cfg.awsRegion,
+        ...cluster,
+        clusterName: name,
+        // Empty in the local profile, which has no AWS.
+        ...(cfg.awsRegion ? { region: cfg.awsRegion } : {}),
         hostnames: [settings.app.apiHost, settings.app.websocketHost],
         preinstalled: settings.preinstalled,
         tags: stackTags(cfg),

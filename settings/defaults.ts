@@ -4,6 +4,18 @@ import type { Profile, Settings } from "./schema";
 import { defaultAppSettings } from "@deepalpha/app";
 import { deepMerge } from "@deepalpha/shared";
 import { OBSERVABILITY_TUNING } from "@deepalpha/observability";
+import {
+    DEFAULT_AVAILABILITY_ZONES,
+    DEFAULT_CLUSTER_NAME,
+    DEFAULT_EXECUTOR_NODES,
+    DEFAULT_GATEWAY,
+    DEFAULT_GATEWAY_TLS,
+    DEFAULT_GENERAL_NODES,
+    DEFAULT_KUBE_CONTEXT,
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_NAT_GATEWAYS,
+    DEFAULT_VPC_CIDR,
+} from "@deepalpha/cluster/defaults";
 
 export { deepMerge };
 
@@ -13,19 +25,18 @@ export type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { 
 
 /** Settings shared by both profiles: the seed's numbers and pinned versions. */
 const common: Defaults = {
+    // The cluster section: @deepalpha/cluster's defaults (components/cluster/src/defaults.ts says why each value).
     cluster: {
-        name: "deepalpha",
-        // 1.34 leaves EKS standard support on 2 Dec 2026; 1.35 is supported until 27 Mar 2027.
-        kubernetesVersion: "1.35",
-        vpcCidr: "10.40.0.0/16",
-        availabilityZones: 3,
-        natGateways: "onePerAz",
+        name: DEFAULT_CLUSTER_NAME,
+        kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+        vpcCidr: DEFAULT_VPC_CIDR,
+        availabilityZones: DEFAULT_AVAILABILITY_ZONES,
+        natGateways: DEFAULT_NAT_GATEWAYS,
         publicEndpointCidrs: [],
         adminRoleArns: [],
-        generalNodes: { instanceType: "m5.2xlarge", minSize: 3, desiredSize: 3, maxSize: 9 },
-        // c6i: Ice Lake, so the executor image is built with -C target-cpu=icelake-server.
-        executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024, enaExpress: false, cpuTarget: "icelake-server" },
-        gateway: { install: true, className: "nginx", tls: "selfSigned" },
+        generalNodes: { ...DEFAULT_GENERAL_NODES },
+        executorNodes: { ...DEFAULT_EXECUTOR_NODES },
+        gateway: { ...DEFAULT_GATEWAY, tls: DEFAULT_GATEWAY_TLS.local },
     },
     data: {
         postgres: {
@@ -72,7 +83,7 @@ const common: Defaults = {
 
 /** dev: everything in one local cluster, one replica of each workload, small volumes, testnet. */
 const local: DeepPartial<Defaults> = {
-    cluster: { kubeContext: "kind-deepalpha", gateway: { install: true, className: "nginx", tls: "selfSigned" } },
+    cluster: { kubeContext: DEFAULT_KUBE_CONTEXT, gateway: { ...DEFAULT_GATEWAY, tls: DEFAULT_GATEWAY_TLS.local } },
     data: {
         postgres: { readReplicas: 0 },
         redis: { replicas: 0 },
@@ -89,7 +100,7 @@ const local: DeepPartial<Defaults> = {
 
 /** prod: the seed's HA layout; real exchange, certificates from Let's Encrypt. */
 const production: DeepPartial<Defaults> = {
-    cluster: { gateway: { install: true, className: "nginx", tls: "letsEncrypt" } },
+    cluster: { gateway: { ...DEFAULT_GATEWAY, tls: DEFAULT_GATEWAY_TLS.production } },
     app: defaultAppSettings("production"),
 };
 

@@ -77,15 +77,18 @@ describe("NetworkPolicies, prod: every Kubernetes API client reaches the API ser
 
     it("the ClusterIP rule is the cluster output, not a guess: NGF and cert-manager allow exactly <service address>/32 beside the VPC", async () => {
         const run = await planStack("prod");
-        const policies = byType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((r) => ["gateway-control-plane", "cert-manager-api-server"].includes(r.name));
+        // By object name: the cluster tier names its children after its instance (cluster-gateway-control-plane ...).
+        const objectName = (r: { values: unknown }) => String((r.values as Obj).metadata?.name);
+        const policies = byType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((r) => ["gateway-control-plane", "cert-manager-api-server"].includes(objectName(r)));
         expect(policies).to.have.length(2);
         const eks = byType(run, "eks:index:Cluster")[0];
         for (const p of policies) {
+            const name = objectName(p);
             const peers = ((p.values as Obj).spec.egress as Obj[]).flatMap((r) => r.to ?? []).map((x: Obj) => x.ipBlock?.cidr);
-            expect(peers, p.name).to.deep.equal(["10.40.0.0/16", "172.20.0.1/32"]);
-            expect(p.dependencies, `${p.name} takes the address from the EKS cluster`).to.include(eks.urn);
+            expect(peers, name).to.deep.equal(["10.40.0.0/16", "172.20.0.1/32"]);
+            expect(p.dependencies, `${name} takes the address from the EKS cluster`).to.include(eks.urn);
             // Not opened to the world: the gateway control plane and cert-manager's API rule reach nothing public.
-            expect(egressAllowed(run, p.name === "gateway-control-plane" ? NAMESPACES.gateway : NAMESPACES.certManager, p.name === "gateway-control-plane" ? { ...CONTROL_PLANE_SELECTOR } : { "app.kubernetes.io/component": "webhook" }, "8.8.8.8", 443)).to.equal(false);
+            expect(egressAllowed(run, name === "gateway-control-plane" ? NAMESPACES.gateway : NAMESPACES.certManager, name === "gateway-control-plane" ? { ...CONTROL_PLANE_SELECTOR } : { "app.kubernetes.io/component": "webhook" }, "8.8.8.8", 443)).to.equal(false);
         }
     });
 });

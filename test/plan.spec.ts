@@ -128,7 +128,8 @@ describe("plan: a preview, not a deployment (issue 15, item 11)", function () {
             const [, rule, resource] = /^  (\S+): (\S+)/.exec(l)!;
             return `${rule} ${resource.split("::").pop()}`;
         });
-        expect(keys).to.include("namespace-psa-enforce monitoring");
+        // The monitoring namespace (child `<cluster instance>-monitoring-namespace`, aliased to its old name `monitoring`).
+        expect(keys).to.include("namespace-psa-enforce cluster-monitoring-namespace");
         expect(keys.length, lines.join("\n")).to.equal(new Set(keys).size);
     });
 });

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { PROD_STORAGE_CLASS, exemptions } from "@deepalpha/shared";
+import { exemptions } from "@deepalpha/shared";
 import { irsaRole, managedPolicy } from "./iam";
 
 /** Upstream charts, pinned. Versions checked against each chart's Chart.yaml at the tag. */
@@ -145,7 +145,7 @@ export function createNetworkAddons(name: string, ctx: AddonContext, parent: pul
 }
 
 /** Add-ons whose pods need nodes (an add-on without Ready pods never leaves CREATING). */
-export function createNodeAddons(name: string, ctx: AddonContext, nodeGroups: pulumi.Resource[], provider: k8s.Provider, parent: pulumi.Resource) {
+export function createNodeAddons(name: string, ctx: AddonContext & { storageClassName: string }, nodeGroups: pulumi.Resource[], provider: k8s.Provider, parent: pulumi.Resource) {
     const opts = { parent, dependsOn: nodeGroups };
     const coredns = addon(`${name}-coredns`, "coredns", ctx, {}, opts);
 
@@ -169,9 +169,9 @@ export function createNodeAddons(name: string, ctx: AddonContext, nodeGroups: pu
 
     // EKS >= 1.30 no longer marks its gp2 class default, so this is the only default StorageClass.
     const gp3 = new k8s.storage.v1.StorageClass(
-        `${name}-${PROD_STORAGE_CLASS}`,
+        `${name}-gp3`,
         {
-            metadata: { name: PROD_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+            metadata: { name: ctx.storageClassName, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
             provisioner: "ebs.csi.aws.com",
             parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
             // Volumes follow their pod's zone; a volume bound before scheduling could strand the pod.

@@ -4,8 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterSettings, PreinstalledAddon, Profile } from "./settings";
-import { APP_SERVICE_ACCOUNT, NAMESPACES, type ClusterNetwork, type NamespaceRole } from "@deepalpha/shared";
+import { GATEWAY, type ClusterNetwork, type NamespaceRole } from "@deepalpha/shared";
+import type { ClusterArgs } from "./args";
+import { resolveClusterArgs } from "./defaults";
+import { validateClusterArgs } from "./validate";
 import { createClusterCharts, createNetworkAddons, createNodeAddons } from "./addons";
 import { createControlPlane } from "./eks";
 import { irsaRole } from "./iam";
@@ -15,18 +17,15 @@ import { allowRules, createAllowRules, createAppRbac, createNamespaces, kubernet
 import { createNetwork } from "./network";
 import { createNodeGroups } from "./nodegroups";
 
-export interface ClusterArgs {
-    profile: Profile;
-    settings: ClusterSettings;
-    /** AWS region of the production cluster. */
-    region?: string;
-    /** Host names the gateway's certificate covers (the application's API and WebSocket hosts). */
-    hostnames: string[];
-    /** Add-ons the cluster already runs; of this tier's charts, only cert-manager can be left out this way. */
-    preinstalled?: readonly PreinstalledAddon[];
-    tags?: Record<string, string>;
-}
+/** The component's type token: part of every child's URN, so part of the package's API. */
+export const CLUSTER_TYPE = "deepalpha:index:Cluster";
 
+/** Where HTTPRoutes attach: the shared Gateway's name, namespace and listener section names. */
+export interface GatewayRef {
+    name: string;
+    namespace: string;
+    listeners: { https: string; http: string };
+}
 
 export class ClusterComponent extends pulumi.ComponentResource {
     /** Kubernetes provider every other tier uses. */
@@ -37,8 +36,10 @@ export class ClusterComponent extends pulumi.ComponentResource {
     /** The namespaces this profile creates, by role: production has no data namespace (its stores are AWS services). */
     readonly namespaces: Partial<Record<NamespaceRole, string>>;
     readonly namespaceResources: Record<string, k8s.core.v1.Namespace>;
-    /** The shared Gateway (GATEWAY in conventions): HTTPRoutes attach to its "https" listener. */
+    /** The shared Gateway: HTTPRoutes attach to its "https" listener. */
     readonly gateway: k8s.apiextensions.CustomResource;
+    /** The Gateway's name, namespace and listeners, for HTTPRoute parentRefs. */
+    readonly gatewayRef: GatewayRef;
     /** Address clients reach the gateway on (prod: the NLB's DNS name). */
     readonly gatewayAddress: pulumi.Output<string>;
     /**
@@ -66,48 +67,49 @@ export class ClusterComponent extends pulumi.ComponentResource {
     readonly apiServiceAddress?: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("deepalpha:index:Cluster", name, {}, opts);
-        const s = args.settings;
-        const prod = args.profile === "production";
+        // Defaults, then validation: a mistake stops here, before anything is registered.
+        const a = validateClusterArgs(name, resolveClusterArgs(args));
+        super(CLUSTER_TYPE, name, {}, opts);
+        const prod = a.profile === "production";
 
         // Kubernetes side, both profiles: namespaces first, then (prod) what needs nodes.
         let beforeCharts: pulumi.Resource[] = [];
         let nodesReady: pulumi.Resource[] = [];
         if (!prod) {
-            const local = createLocalProvider(name, s, this);
+            const local = createLocalProvider(name, { kubeContext: a.kubeContext!, kubeconfigPath: a.kubeconfigPath }, this);
             this.provider = local.provider;
             this.kubeconfig = local.kubeconfig;
-            this.clusterName = pulumi.output(s.kubeContext!);
+            this.clusterName = pulumi.output(a.kubeContext!);
         } else {
-            if (!args.region) throw new pulumi.RunError("ClusterComponent (production): args.region is required");
-            const network = createNetwork(name, { clusterName: s.name, vpcCidr: s.vpcCidr, availabilityZones: s.availabilityZones, natGateways: s.natGateways, tags: args.tags }, { parent: this });
+            const region = a.region!;
+            const network = createNetwork(name, { clusterName: a.clusterName, vpcCidr: a.vpcCidr, availabilityZones: a.availabilityZones, natGateways: a.natGateways, tags: a.tags }, { parent: this });
             const partition = aws.getPartitionOutput({}, { parent: this }).partition;
             const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-            const cp = createControlPlane(name, { settings: s, network, accountId, partition, region: args.region, tags: args.tags }, this);
+            const cp = createControlPlane(name, { args: a, network, accountId, partition, region, tags: a.tags }, this);
             const ctx = {
                 clusterName: cp.clusterName,
-                kubernetesVersion: s.kubernetesVersion,
+                kubernetesVersion: a.kubernetesVersion,
                 oidcProviderArn: cp.oidcProviderArn,
                 oidcIssuer: cp.oidcIssuer,
                 partition,
-                tags: args.tags,
+                tags: a.tags,
             };
             const netAddons = createNetworkAddons(name, ctx, this);
             const nodes = createNodeGroups(
                 name,
                 {
-                    settings: s,
+                    args: a,
                     clusterName: cp.clusterName,
                     privateSubnetIds: network.privateSubnets.map((x) => x.id),
                     securityGroupIds: [cp.clusterSecurityGroupId, cp.nodeSecurityGroup.id],
                     partition,
-                    tags: args.tags,
+                    tags: a.tags,
                     dependsOn: [netAddons.vpcCni, netAddons.kubeProxy],
                 },
                 this,
             );
-            const nodeAddons = createNodeAddons(name, ctx, [...nodes.general, nodes.executor], cp.provider, this);
-            createClusterCharts(name, { ...ctx, region: args.region, clusterNameLiteral: s.name }, cp.provider, [nodeAddons.coredns], this);
+            const nodeAddons = createNodeAddons(name, { ...ctx, storageClassName: a.storageClassName }, [...nodes.general, nodes.executor], cp.provider, this);
+            createClusterCharts(name, { ...ctx, region, clusterNameLiteral: a.clusterName }, cp.provider, [nodeAddons.coredns], this);
             beforeCharts = [...nodes.general, nodeAddons.coredns, nodeAddons.ebsCsi];
             // Pods need nodes, DNS and (with volumes) the EBS CSI driver and the default StorageClass.
             nodesReady = [...nodes.general, nodes.executor, nodeAddons.coredns, nodeAddons.ebsCsi, nodeAddons.gp3];
@@ -118,14 +120,18 @@ export class ClusterComponent extends pulumi.ComponentResource {
             this.oidcProviderArn = cp.oidcProviderArn;
             this.oidcProviderUrl = cp.cluster.oidcProviderUrl;
             this.serviceCidr = cp.serviceCidr;
-            this.appRole = irsaRole(`${name}-app`, { oidcProviderArn: cp.oidcProviderArn, oidcIssuer: cp.oidcIssuer, namespace: NAMESPACES.app, serviceAccount: APP_SERVICE_ACCOUNT, tags: args.tags }, { parent: this });
+            this.appRole = irsaRole(
+                `${name}-app`,
+                { oidcProviderArn: cp.oidcProviderArn, oidcIssuer: cp.oidcIssuer, namespace: a.namespaces.app, serviceAccount: a.appServiceAccount, tags: a.tags },
+                { parent: this },
+            );
             this.apiServiceAddress = cp.serviceCidr.apply(kubernetesServiceAddress);
             this.nodeGroupNames = pulumi
                 .all([pulumi.all(nodes.general.map((g) => g.nodeGroupName)), nodes.executor.nodeGroupName])
                 .apply(([general, executor]) => ({ general, executor }));
             this.network = {
                 vpcId: network.vpc.id,
-                vpcCidr: s.vpcCidr,
+                vpcCidr: a.vpcCidr,
                 privateSubnetIds: pulumi.all(network.privateSubnets.map((x) => x.id)),
                 availabilityZones: pulumi.all(network.privateSubnets.map((x) => x.availabilityZone)),
                 nodeSecurityGroupId: cp.nodeSecurityGroup.id,
@@ -134,28 +140,42 @@ export class ClusterComponent extends pulumi.ComponentResource {
 
         const k8sOpts = { parent: this, provider: this.provider };
         const ready: pulumi.Resource[] = [];
-        const specs = namespaceSpecs(args.profile);
+        const specs = namespaceSpecs(a.profile, a.namespaces);
         this.namespaces = Object.fromEntries(specs.map((n) => [n.role, n.name]));
-        this.namespaceResources = createNamespaces(specs, k8sOpts, ready);
-        createAppRbac(this.namespaceResources.app, k8sOpts, this.appRole?.arn, ready);
+        this.namespaceResources = createNamespaces(name, specs, k8sOpts, ready);
+        createAppRbac(name, this.namespaceResources.app, { namespace: a.namespaces.app, serviceAccount: a.appServiceAccount }, k8sOpts, this.appRole?.arn, ready);
         this.kubernetesReady = [...ready, ...nodesReady];
-        const acme = s.gateway.tls === "letsEncrypt";
-        createAllowRules(allowRules({ apiServerCidr: prod ? s.vpcCidr : "0.0.0.0/0", apiServiceAddress: this.apiServiceAddress, acme }), this.namespaceResources, k8sOpts);
+        const acme = a.gateway.tls === "letsEncrypt";
+        createAllowRules(
+            name,
+            allowRules({
+                namespaces: a.namespaces,
+                gatewayName: a.gateway.name,
+                appPorts: a.appPorts,
+                apiServerCidr: prod ? a.vpcCidr : "0.0.0.0/0",
+                apiServiceAddress: this.apiServiceAddress,
+                acme,
+            }),
+            this.namespaceResources,
+            k8sOpts,
+        );
 
         const gw = createGateway(
             name,
             {
-                profile: args.profile,
-                settings: s.gateway,
-                hostnames: args.hostnames,
+                profile: a.profile,
+                gateway: a.gateway,
+                hostnames: a.hostnames,
+                namespaces: a.namespaces,
                 provider: this.provider,
-                namespaces: [this.namespaceResources.gateway, this.namespaceResources.certManager],
+                namespaceResources: [this.namespaceResources.gateway, this.namespaceResources.certManager],
                 dependsOn: beforeCharts,
-                installCertManager: !args.preinstalled?.includes("cert-manager"),
+                installCertManager: !a.preinstalled.includes("cert-manager"),
             },
             this,
         );
         this.gateway = gw.gateway;
+        this.gatewayRef = { name: a.gateway.name, namespace: a.namespaces.gateway, listeners: { ...GATEWAY.listeners } };
         this.gatewayAddress = gw.address;
 
         this.registerOutputs({

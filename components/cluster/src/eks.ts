@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterSettings } from "./settings";
+import type { ResolvedClusterArgs } from "./args";
 import { serviceKeyPolicy } from "@deepalpha/shared";
 import type { Network } from "./network";
 
@@ -18,7 +18,7 @@ export const EKS_CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/
 export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 export interface ControlPlaneArgs {
-    settings: ClusterSettings;
+    args: ResolvedClusterArgs;
     network: Network;
     /** For the key policy: the account, its partition and the region the cluster is in. */
     accountId: pulumi.Input<string>;
@@ -60,12 +60,12 @@ export function adminAccessEntries(roleArns: string[]): Record<string, eks.types
 }
 
 export function createControlPlane(name: string, args: ControlPlaneArgs, parent: pulumi.Resource): ControlPlane {
-    const s = args.settings;
+    const s = args.args;
     const opts = { parent };
     const secretsKey = new aws.kms.Key(
         `${name}-eks-secrets`,
         {
-            description: `${s.name}: EKS envelope encryption of Kubernetes Secrets`,
+            description: `${s.clusterName}: EKS envelope encryption of Kubernetes Secrets`,
             // Administered by the account, used only by EKS on behalf of this account (components/shared/src/kms.ts).
             policy: pulumi
                 .all([args.accountId, args.partition])
@@ -77,13 +77,13 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
         // Losing this key makes every Secret in etcd unreadable.
         { ...opts, protect: true },
     );
-    new aws.kms.Alias(`${name}-eks-secrets`, { name: `alias/${s.name}-eks-secrets`, targetKeyId: secretsKey.keyId }, opts);
+    new aws.kms.Alias(`${name}-eks-secrets`, { name: `alias/${s.clusterName}-eks-secrets`, targetKeyId: secretsKey.keyId }, opts);
 
     const publicEndpoint = s.publicEndpointCidrs.length > 0;
     const cluster = new eks.Cluster(
         name,
         {
-            name: s.name,
+            name: s.clusterName,
             version: s.kubernetesVersion,
             vpcId: args.network.vpc.id,
             publicSubnetIds: args.network.publicSubnets.map((x) => x.id),
@@ -122,11 +122,11 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
         `${name}-nodes`,
         {
             vpcId: args.network.vpc.id,
-            description: `${s.name} worker nodes: data stores admit only this group`,
+            description: `${s.clusterName} worker nodes: data stores admit only this group`,
             revokeRulesOnDelete: true,
             // No kubernetes.io/cluster tag: the cloud provider edits the one tagged group per instance (the
             // cluster security group) for load balancer traffic; two tagged groups would be an error.
-            tags: { ...args.tags, Name: `${s.name}-nodes` },
+            tags: { ...args.tags, Name: `${s.clusterName}-nodes` },
         },
         opts,
     );
@@ -137,7 +137,7 @@ export function createControlPlane(name: string, args: ControlPlaneArgs, parent:
         {
             kubeconfig,
             // A refreshed kubeconfig (new token command, new CA) must not replace every Kubernetes object.
-            clusterIdentifier: `eks-${s.name}`,
+            clusterIdentifier: `eks-${s.clusterName}`,
             enableServerSideApply: true,
         },
         opts,

@@ -3,8 +3,8 @@
 // tier attaches its HTTPRoutes to. Same implementation in both profiles; prod puts it behind an AWS NLB.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterSettings, Profile } from "./settings";
-import { GATEWAY, NAMESPACES, exemptions } from "@deepalpha/shared";
+import { GATEWAY, NAMESPACES, exemptions, type Namespaces, type Profile } from "@deepalpha/shared";
+import type { GatewaySpec } from "./args";
 
 /** Pinned versions. NGF 2.6.7 is tested against Gateway API v1.5.1 (its config/crd/gateway-api kustomization). */
 export const GATEWAY_API_VERSION = "v1.5.1";
@@ -15,12 +15,16 @@ export const GATEWAY_CHARTS = {
 } as const;
 
 export const LETS_ENCRYPT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
-/** Secret holding the gateway's public certificate (cert-manager writes it; the https listener reads it). */
+/** DeepAlpha's Secret holding the gateway's public certificate (the default of gateway.tlsSecretName). */
 export const GATEWAY_TLS_SECRET = "deepalpha-gateway-tls";
 /** NGF's control plane: fullnameOverride makes its Service (and the agent's TLS server name) this. */
 export const NGF_NAME = "nginx-gateway";
 /** Label NGF puts on the data plane pods it provisions for a Gateway. */
-export const DATA_PLANE_SELECTOR = { "gateway.networking.k8s.io/gateway-name": GATEWAY.name };
+export function dataPlaneSelector(gatewayName: string = GATEWAY.name): Record<string, string> {
+    return { "gateway.networking.k8s.io/gateway-name": gatewayName };
+}
+/** The data plane of DeepAlpha's Gateway. */
+export const DATA_PLANE_SELECTOR = dataPlaneSelector();
 export const CONTROL_PLANE_SELECTOR = { "app.kubernetes.io/name": "nginx-gateway-fabric" };
 export const ACME_SOLVER_SELECTOR = { "acme.cert-manager.io/http01-solver": "true" };
 
@@ -37,12 +41,16 @@ const zoneSpread = (matchLabels: Record<string, string>) => ({
 
 const NLB_ANNOTATIONS = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
 
-/** The Gateway's listeners: http 80 (ACME HTTP-01, redirects) and https 443, which the app tier's routes use. Pure. */
-export function gatewayListeners(tls: ClusterSettings["gateway"]["tls"]) {
+/**
+ * The Gateway's listeners: http 80 (ACME HTTP-01, redirects) and https 443, which the app tier's routes use; routes
+ * are accepted from the app and gateway namespaces. Pure.
+ */
+export function gatewayListeners(tls: GatewaySpec["tls"], opts: { namespaces?: Pick<Namespaces, "app" | "gateway">; tlsSecretName?: string } = {}) {
+    const ns = opts.namespaces ?? NAMESPACES;
     const allowedRoutes = {
         namespaces: {
             from: "Selector",
-            selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [NAMESPACES.app, NAMESPACES.gateway] }] },
+            selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [ns.app, ns.gateway] }] },
         },
     };
     return [
@@ -54,14 +62,14 @@ export function gatewayListeners(tls: ClusterSettings["gateway"]["tls"]) {
                   name: GATEWAY.listeners.https,
                   port: 443,
                   protocol: "HTTPS",
-                  tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: GATEWAY_TLS_SECRET }] },
+                  tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: opts.tlsSecretName ?? GATEWAY_TLS_SECRET }] },
                   allowedRoutes,
               },
     ];
 }
 
 /** Annotations the gateway's LoadBalancer Service gets (through Gateway.spec.infrastructure). Pure. */
-export function loadBalancerAnnotations(profile: Profile, g: ClusterSettings["gateway"]): Record<string, string> {
+export function loadBalancerAnnotations(profile: Profile, g: Pick<GatewaySpec, "tls" | "acmCertificateArn">): Record<string, string> {
     if (profile === "local") return {};
     if (g.tls === "acm") {
         return {
@@ -112,7 +120,7 @@ export function certManagerValues(prod: boolean): Record<string, unknown> {
 }
 
 /** nginx-gateway-fabric chart values (2.6.7). Pure. */
-export function nginxGatewayFabricValues(prod: boolean, className: string): Record<string, unknown> {
+export function nginxGatewayFabricValues(prod: boolean, className: string, gatewayName: string = GATEWAY.name): Record<string, unknown> {
     return {
         fullnameOverride: NGF_NAME,
         nginxGateway: {
@@ -132,24 +140,26 @@ export function nginxGatewayFabricValues(prod: boolean, className: string): Reco
         nginx: {
             // The data plane NGF provisions per Gateway: three replicas spread over the three AZs.
             replicas: prod ? 3 : 1,
-            ...(prod ? { pod: { topologySpreadConstraints: [zoneSpread(DATA_PLANE_SELECTOR)] } } : {}),
+            ...(prod ? { pod: { topologySpreadConstraints: [zoneSpread(dataPlaneSelector(gatewayName))] } } : {}),
             // Local keeps the client's source IP and skips a second hop between nodes.
             service: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
         },
     };
 }
 
-export interface GatewayArgs {
+export interface CreateGatewayArgs {
     profile: Profile;
-    settings: ClusterSettings["gateway"];
+    gateway: GatewaySpec;
     /** Host names the certificate covers (the application's API and WebSocket hosts). */
     hostnames: string[];
+    /** Namespace names by role: the Gateway and NGF go to `gateway`, cert-manager to `certManager`. */
+    namespaces: Namespaces;
     provider: k8s.Provider;
     /** Namespaces (created in namespaces.ts) the charts and objects go into. */
-    namespaces: pulumi.Resource[];
+    namespaceResources: pulumi.Resource[];
     /** Resources the charts need first (prod: CoreDNS and the nodes). */
     dependsOn: pulumi.Resource[];
-    /** false when the cluster already runs cert-manager (settings.preinstalled): its chart is not installed. */
+    /** false when the cluster already runs cert-manager (preinstalled): its chart is not installed. */
     installCertManager: boolean;
 }
 
@@ -159,12 +169,12 @@ export interface GatewayResult {
     address: pulumi.Output<string>;
 }
 
-export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Resource): GatewayResult {
+export function createGateway(name: string, args: CreateGatewayArgs, parent: pulumi.Resource): GatewayResult {
     const prod = args.profile === "production";
-    const g = args.settings;
+    const g = args.gateway;
     const k8sOpts = { parent, provider: args.provider };
-    const ns = NAMESPACES.gateway;
-    const after = (...deps: pulumi.Resource[]) => ({ ...k8sOpts, dependsOn: [...args.namespaces, ...args.dependsOn, ...deps] });
+    const ns = args.namespaces.gateway;
+    const after = (...deps: pulumi.Resource[]) => ({ ...k8sOpts, dependsOn: [...args.namespaceResources, ...args.dependsOn, ...deps] });
 
     // NGF's install guide applies the Gateway API's standard CRDs first; a cluster with its own NGF has them.
     const crds = g.install ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, after())] : [];
@@ -177,7 +187,7 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
             chart: GATEWAY_CHARTS.certManager.chart,
             version: GATEWAY_CHARTS.certManager.version,
             repositoryOpts: { repo: GATEWAY_CHARTS.certManager.repo },
-            namespace: NAMESPACES.certManager,
+            namespace: args.namespaces.certManager,
             values: certManagerValues(prod),
         },
         after(...crds),
@@ -226,7 +236,7 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
                     chart: GATEWAY_CHARTS.nginxGatewayFabric.chart,
                     version: GATEWAY_CHARTS.nginxGatewayFabric.version,
                     namespace: ns,
-                    values: nginxGatewayFabricValues(prod, g.className),
+                    values: nginxGatewayFabricValues(prod, g.className, g.name),
                 },
                 after(...crds, server, agent),
             ),
@@ -245,7 +255,7 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
     // The gateway's public certificate.
     if (g.tls === "selfSigned") {
         dataPlaneDeps.push(
-            cm("Certificate", `${name}-gateway-tls`, { name: "deepalpha-gateway", namespace: ns, annotations: waitReady }, { secretName: GATEWAY_TLS_SECRET, dnsNames: args.hostnames, issuerRef: { name: "selfsigned", kind: "Issuer" } }, [selfSigned]),
+            cm("Certificate", `${name}-gateway-tls`, { name: g.certificateName, namespace: ns, annotations: waitReady }, { secretName: g.tlsSecretName, dnsNames: args.hostnames, issuerRef: { name: "selfsigned", kind: "Issuer" } }, [selfSigned]),
         );
     } else if (g.tls === "letsEncrypt") {
         const issuer = cm(
@@ -257,12 +267,12 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
                     server: LETS_ENCRYPT_SERVER,
                     email: g.acmeEmail,
                     privateKeySecretRef: { name: "letsencrypt-account-key" },
-                    solvers: [{ http01: { gatewayHTTPRoute: { parentRefs: [{ name: GATEWAY.name, namespace: GATEWAY.namespace, kind: "Gateway", sectionName: GATEWAY.listeners.http }] } } }],
+                    solvers: [{ http01: { gatewayHTTPRoute: { parentRefs: [{ name: g.name, namespace: ns, kind: "Gateway", sectionName: GATEWAY.listeners.http }] } } }],
                 },
             },
         );
         dataPlaneDeps.push(
-            cm("Certificate", `${name}-gateway-tls`, { name: "deepalpha-gateway", namespace: ns }, { secretName: GATEWAY_TLS_SECRET, dnsNames: args.hostnames, issuerRef: { name: "letsencrypt", kind: "ClusterIssuer" } }, [issuer]),
+            cm("Certificate", `${name}-gateway-tls`, { name: g.certificateName, namespace: ns }, { secretName: g.tlsSecretName, dnsNames: args.hostnames, issuerRef: { name: "letsencrypt", kind: "ClusterIssuer" } }, [issuer]),
         );
     }
 
@@ -273,15 +283,15 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
             apiVersion: "gateway.networking.k8s.io/v1",
             kind: "Gateway",
             metadata: {
-                name: GATEWAY.name,
-                namespace: GATEWAY.namespace,
+                name: g.name,
+                namespace: ns,
                 // prod: `pulumi up` waits until NGF has programmed the Gateway and the NLB has an address, so the
                 // gatewayAddress output is real. Local clusters may have no load balancer (kind), so no wait there.
                 ...(prod ? { annotations: { "pulumi.com/waitFor": GATEWAY_WAIT_FOR } } : {}),
             },
             spec: {
                 gatewayClassName: g.className,
-                listeners: gatewayListeners(g.tls),
+                listeners: gatewayListeners(g.tls, { namespaces: args.namespaces, tlsSecretName: g.tlsSecretName }),
                 ...(Object.keys(annotations).length ? { infrastructure: { annotations } } : {}),
             },
             // Read back after creation: NGF writes the load balancer's address here.
@@ -290,6 +300,6 @@ export function createGateway(name: string, args: GatewayArgs, parent: pulumi.Re
         { ...after(...crds, ...dataPlaneDeps), customTimeouts: { create: "20m", update: "20m" } },
     );
     const status = (gateway as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }).status;
-    const address = status.apply((st) => st?.addresses?.[0]?.value ?? `pending: kubectl -n ${GATEWAY.namespace} get gateway ${GATEWAY.name}`);
+    const address = status.apply((st) => st?.addresses?.[0]?.value ?? `pending: kubectl -n ${ns} get gateway ${g.name}`);
     return { gateway, address };
 }

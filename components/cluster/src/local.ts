@@ -2,11 +2,16 @@
 // Desktop, minikube) by kubeconfig context.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ClusterSettings } from "./settings";
 
-export function createLocalProvider(name: string, s: ClusterSettings, parent: pulumi.Resource) {
+export interface LocalClusterArgs {
+    /** kubeconfig context of the existing cluster. */
+    kubeContext: string;
+    /** kubeconfig file; unset means $KUBECONFIG or ~/.kube/config. */
+    kubeconfigPath?: string;
+}
+
+export function createLocalProvider(name: string, s: LocalClusterArgs, parent: pulumi.Resource) {
     const context = s.kubeContext;
-    if (!context) throw new pulumi.RunError("deepalpha:cluster.kubeContext: (unset); the local profile needs the kubeconfig context of the local cluster");
     const provider = new k8s.Provider(
         `${name}-local`,
         {

@@ -2,9 +2,8 @@
 // and the seed's `deepalpha` ServiceAccount with a namespaced, read-only Role.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { APP_SERVICE_ACCOUNT, EXEMPTION_ANNOTATION_PREFIX, NAMESPACES, NamespaceRole } from "@deepalpha/shared";
-import { podSecurityLabels } from "@deepalpha/shared";
-import { ACME_SOLVER_SELECTOR, CONTROL_PLANE_SELECTOR, DATA_PLANE_SELECTOR } from "./gateway";
+import { EXEMPTION_ANNOTATION_PREFIX, NAMESPACES, podSecurityLabels, type NamespaceRole, type Namespaces } from "@deepalpha/shared";
+import { ACME_SOLVER_SELECTOR, CONTROL_PLANE_SELECTOR, dataPlaneSelector } from "./gateway";
 
 export interface NamespaceSpec {
     role: NamespaceRole;
@@ -14,29 +13,39 @@ export interface NamespaceSpec {
     reason?: string;
 }
 
-/** Which namespaces a profile gets, and at which pod security level. Pure, for tests. */
-export function namespaceSpecs(profile: "local" | "production"): NamespaceSpec[] {
+/** A role's part of its children's names: `certManager` -> `cert-manager`. */
+export function roleSuffix(role: NamespaceRole): string {
+    return role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Which namespaces a profile gets, under which names, and at which pod security level. Pure, for tests. */
+export function namespaceSpecs(profile: "local" | "production", names: Namespaces = NAMESPACES): NamespaceSpec[] {
     const specs: NamespaceSpec[] = [
-        { role: "app", name: NAMESPACES.app, podSecurity: "restricted" },
+        { role: "app", name: names.app, podSecurity: "restricted" },
         {
             role: "monitoring",
-            name: NAMESPACES.monitoring,
+            name: names.monitoring,
             podSecurity: "privileged",
             reason: "prometheus-node-exporter and the log shipper read host paths and the host network",
         },
         // NGF's control plane and the data plane it provisions run as UID 101 with no capabilities and
         // RuntimeDefault seccomp, binding 80/443 through the allowed ip_unprivileged_port_start sysctl.
-        { role: "gateway", name: NAMESPACES.gateway, podSecurity: "restricted" },
-        { role: "certManager", name: NAMESPACES.certManager, podSecurity: "restricted" },
+        { role: "gateway", name: names.gateway, podSecurity: "restricted" },
+        { role: "certManager", name: names.certManager, podSecurity: "restricted" },
     ];
-    if (profile === "local") specs.splice(1, 0, { role: "data", name: NAMESPACES.data, podSecurity: "restricted" });
+    if (profile === "local") specs.splice(1, 0, { role: "data", name: names.data, podSecurity: "restricted" });
     return specs;
 }
 
 /** The seed's ClusterRole rules, namespaced: read pods, services and configmaps of its own namespace. */
 export const APP_ROLE_RULES = [{ apiGroups: [""], resources: ["pods", "services", "configmaps"], verbs: ["get", "list", "watch"] }];
 
+/**
+ * Each namespace with its default-deny and DNS-egress policies. Children: `<name>-<role>-namespace`,
+ * `<name>-<role>-default-deny`, `<name>-<role>-allow-dns` (role in kebab case).
+ */
 export function createNamespaces(
+    name: string,
     specs: NamespaceSpec[],
     opts: pulumi.CustomResourceOptions,
     /** Receives every object created here (namespaces and their baseline policies). */
@@ -48,8 +57,9 @@ export function createNamespaces(
         const annotations: Record<string, string> =
             spec.podSecurity !== "restricted" && spec.reason ? { [`${EXEMPTION_ANNOTATION_PREFIX}namespace-psa-enforce`]: spec.reason } : {};
         if (spec.podSecurity !== "restricted" && !spec.reason) throw new Error(`namespace ${spec.name}: pod security ${spec.podSecurity} needs a reason`);
+        const prefix = `${name}-${roleSuffix(spec.role)}`;
         const ns = new k8s.core.v1.Namespace(
-            spec.name,
+            `${prefix}-namespace`,
             {
                 metadata: {
                     name: spec.name,
@@ -63,7 +73,7 @@ export function createNamespaces(
         out[spec.role] = ns;
         const nsOpts = { ...opts, dependsOn: [ns] };
         const deny = new k8s.networking.v1.NetworkPolicy(
-            `${spec.name}-default-deny`,
+            `${prefix}-default-deny`,
             {
                 metadata: { name: "default-deny-all", namespace: spec.name },
                 spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
@@ -71,7 +81,7 @@ export function createNamespaces(
             nsOpts,
         );
         const dns = new k8s.networking.v1.NetworkPolicy(
-            `${spec.name}-allow-dns`,
+            `${prefix}-allow-dns`,
             {
                 metadata: { name: "allow-dns-egress", namespace: spec.name },
                 spec: {
@@ -100,36 +110,40 @@ export function createNamespaces(
     return out;
 }
 
-/** `awsRoleArn` (prod): the IRSA role the application's pods assume (the data tier grants it the files bucket). */
+/**
+ * The application's ServiceAccount and its read-only Role in the app namespace. `awsRoleArn` (prod): the IRSA role the
+ * application's pods assume (the data tier grants it the files bucket). Children: `<name>-app-service-account`,
+ * `<name>-app-reader` (Role and RoleBinding).
+ */
 export function createAppRbac(
+    name: string,
     namespace: k8s.core.v1.Namespace,
+    app: { namespace: string; serviceAccount: string },
     opts: pulumi.CustomResourceOptions,
     awsRoleArn?: pulumi.Input<string>,
     created: pulumi.Resource[] = [],
 ): k8s.core.v1.ServiceAccount {
     const ns = namespace.metadata.name;
     const o = { ...opts, dependsOn: [namespace] };
+    const { serviceAccount } = app;
+    const reader = `${serviceAccount}-reader`;
     const sa = new k8s.core.v1.ServiceAccount(
-        APP_SERVICE_ACCOUNT,
+        `${name}-app-service-account`,
         // Pods opt in to a token where they use the API; the default is none. IRSA's web identity token is a
         // projected volume of its own, unaffected by this.
         {
-            metadata: { name: APP_SERVICE_ACCOUNT, namespace: ns, ...(awsRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": awsRoleArn } } : {}) },
+            metadata: { name: serviceAccount, namespace: ns, ...(awsRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": awsRoleArn } } : {}) },
             automountServiceAccountToken: false,
         },
         o,
     );
-    const role = new k8s.rbac.v1.Role(
-        `${APP_SERVICE_ACCOUNT}-reader`,
-        { metadata: { name: `${APP_SERVICE_ACCOUNT}-reader`, namespace: ns }, rules: APP_ROLE_RULES },
-        o,
-    );
+    const role = new k8s.rbac.v1.Role(`${name}-app-reader`, { metadata: { name: reader, namespace: ns }, rules: APP_ROLE_RULES }, o);
     const binding = new k8s.rbac.v1.RoleBinding(
-        `${APP_SERVICE_ACCOUNT}-reader`,
+        `${name}-app-reader`,
         {
-            metadata: { name: `${APP_SERVICE_ACCOUNT}-reader`, namespace: ns },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `${APP_SERVICE_ACCOUNT}-reader` },
-            subjects: [{ kind: "ServiceAccount", name: APP_SERVICE_ACCOUNT, namespace: NAMESPACES.app }],
+            metadata: { name: reader, namespace: ns },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: reader },
+            subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace: app.namespace }],
         },
         o,
     );
@@ -139,8 +153,10 @@ export function createAppRbac(
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 export interface AllowRule {
-    /** Resource and object name. */
+    /** The NetworkPolicy's name; the child resource is `<component name>-<name>`. */
     name: string;
+    /** The namespace's role (which namespace, and which Namespace resource the policy waits for). */
+    role: NamespaceRole;
     namespace: string;
     spec: NetworkPolicySpec;
 }
@@ -166,16 +182,28 @@ export function kubernetesServiceAddress(serviceCidr: string): string {
  * NetworkPolicy "Targeting ... Service IPs"); the VPC CNI's policy agent matches the pre-DNAT service address
  * (aws/aws-network-policy-agent#549), so both must be allowed.
  */
-export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pulumi.Input<string>; acme: boolean }): AllowRule[] {
-    const { gateway, app, monitoring, certManager } = NAMESPACES;
+export function allowRules(opts: {
+    apiServerCidr: string;
+    apiServiceAddress?: pulumi.Input<string>;
+    acme: boolean;
+    /** Namespace names by role. Default NAMESPACES. */
+    namespaces?: Namespaces;
+    /** The Gateway whose data plane pods the rules select. Default GATEWAY.name. */
+    gatewayName?: string;
+    /** The app's Service ports the data plane forwards to. Default the API's and the WebSocket's (8000, 8001). */
+    appPorts?: readonly number[];
+}): AllowRule[] {
+    const { gateway, app, monitoring, certManager } = opts.namespaces ?? NAMESPACES;
     const apiServer = [{ to: apiServerPeers(opts.apiServerCidr, opts.apiServiceAddress), ports: tcp(443, 6443) }];
-    const dataPlane = { podSelector: { matchLabels: DATA_PLANE_SELECTOR } };
+    const dataPlaneLabels = dataPlaneSelector(opts.gatewayName);
+    const dataPlane = { podSelector: { matchLabels: dataPlaneLabels } };
     const rules: AllowRule[] = [
         {
             name: "gateway-data-plane-ingress",
+            role: "gateway",
             namespace: gateway,
             spec: {
-                podSelector: { matchLabels: DATA_PLANE_SELECTOR },
+                podSelector: { matchLabels: dataPlaneLabels },
                 policyTypes: ["Ingress"],
                 ingress: [
                     // Clients from anywhere (through the NLB, or a local load balancer) on the listener ports.
@@ -186,13 +214,14 @@ export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pu
         },
         {
             name: "gateway-data-plane-egress",
+            role: "gateway",
             namespace: gateway,
             spec: {
-                podSelector: { matchLabels: DATA_PLANE_SELECTOR },
+                podSelector: { matchLabels: dataPlaneLabels },
                 policyTypes: ["Egress"],
                 egress: [
                     // The API (8000) and WebSocket (8001) backends of the application's routes.
-                    { to: [inNamespace(app)], ports: tcp(8000, 8001) },
+                    { to: [inNamespace(app)], ports: tcp(...(opts.appPorts ?? [8000, 8001])) },
                     // The nginx agent's gRPC connection to NGF's control plane.
                     { to: [{ podSelector: { matchLabels: CONTROL_PLANE_SELECTOR } }], ports: tcp(8443) },
                     ...(opts.acme ? [{ to: [{ podSelector: { matchLabels: ACME_SOLVER_SELECTOR } }], ports: tcp(8089) }] : []),
@@ -201,6 +230,7 @@ export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pu
         },
         {
             name: "gateway-control-plane",
+            role: "gateway",
             namespace: gateway,
             spec: {
                 podSelector: { matchLabels: CONTROL_PLANE_SELECTOR },
@@ -214,12 +244,14 @@ export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pu
         },
         {
             name: "cert-manager-api-server",
+            role: "certManager",
             namespace: certManager,
             spec: { podSelector: {}, policyTypes: ["Egress"], egress: apiServer },
         },
         {
             // The API server calls the admission webhook; its source address is the control plane's.
             name: "cert-manager-webhook",
+            role: "certManager",
             namespace: certManager,
             spec: {
                 podSelector: { matchLabels: { "app.kubernetes.io/component": "webhook" } },
@@ -229,6 +261,7 @@ export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pu
         },
         {
             name: "cert-manager-metrics",
+            role: "certManager",
             namespace: certManager,
             spec: {
                 podSelector: { matchLabels: { "app.kubernetes.io/component": "controller" } },
@@ -242,6 +275,7 @@ export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pu
             {
                 // Let's Encrypt's API (443) and the HTTP-01 self-check against our own public address (80).
                 name: "cert-manager-acme",
+                role: "certManager",
                 namespace: certManager,
                 spec: {
                     podSelector: { matchLabels: { "app.kubernetes.io/component": "controller" } },
@@ -252,6 +286,7 @@ export function allowRules(opts: { apiServerCidr: string; apiServiceAddress?: pu
             {
                 // The HTTP-01 solver pods cert-manager starts in the Certificate's (gateway) namespace.
                 name: "gateway-acme-solver",
+                role: "gateway",
                 namespace: gateway,
                 spec: {
                     podSelector: { matchLabels: ACME_SOLVER_SELECTOR },
@@ -272,12 +307,12 @@ export function apiServerPeers(apiServerCidr: string, apiServiceAddress?: pulumi
     ];
 }
 
-export function createAllowRules(rules: AllowRule[], namespaces: Record<string, k8s.core.v1.Namespace>, opts: pulumi.CustomResourceOptions): void {
+/** One NetworkPolicy per rule, child `<name>-<rule name>`, after its namespace. */
+export function createAllowRules(name: string, rules: AllowRule[], namespaces: Record<string, k8s.core.v1.Namespace>, opts: pulumi.CustomResourceOptions): void {
     for (const r of rules) {
-        const ns = Object.entries(NAMESPACES).find(([, v]) => v === r.namespace)?.[0] as NamespaceRole | undefined;
-        const dep = ns ? namespaces[ns] : undefined;
+        const dep = namespaces[r.role];
         new k8s.networking.v1.NetworkPolicy(
-            r.name,
+            `${name}-${r.name}`,
             { metadata: { name: r.name, namespace: r.namespace }, spec: r.spec },
             { ...opts, ...(dep ? { dependsOn: [dep] } : {}) },
         );

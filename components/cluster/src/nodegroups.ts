@@ -4,7 +4,7 @@
 // both groups and the executor's kubelet tuning (node-tuning.ts) are all visible in the plan.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { ClusterSettings } from "./settings";
+import type { ResolvedClusterArgs } from "./args";
 import { EXECUTOR_CPU_LABEL, EXECUTOR_NODES } from "@deepalpha/shared";
 import { managedPolicy } from "./iam";
 import { type NodeRole, nodeUserData } from "./node-tuning";
@@ -46,7 +46,7 @@ export function enaExpressProblem(instanceType: string, enaSrdSupported: boolean
 }
 
 export interface NodeGroupsArgs {
-    settings: ClusterSettings;
+    args: ResolvedClusterArgs;
     clusterName: pulumi.Output<string>;
     privateSubnetIds: pulumi.Input<string>[];
     /** EKS-created cluster security group (node <-> control plane) and our own node group. */
@@ -74,12 +74,12 @@ export function splitAcrossZones(total: number, zones: number): number[] {
 }
 
 export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pulumi.Resource): NodeGroups {
-    const s = args.settings;
+    const s = args.args;
     const opts = { parent };
     const role = new aws.iam.Role(
         `${name}-node`,
         {
-            description: `${s.name} managed node groups`,
+            description: `${s.clusterName} managed node groups`,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -98,8 +98,8 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
         const lt = new aws.ec2.LaunchTemplate(
             `${name}-${nodeRole}`,
             {
-                namePrefix: `${s.name}-${nodeRole}-`,
-                description: `${s.name} ${nodeRole} nodes`,
+                namePrefix: `${s.clusterName}-${nodeRole}-`,
+                description: `${s.clusterName} ${nodeRole} nodes`,
                 updateDefaultVersion: true,
                 // IMDSv2 only, and one hop: pods cannot reach the node role's credentials; they use IRSA.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
@@ -113,8 +113,8 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
                 ],
                 userData: Buffer.from(userData).toString("base64"),
                 tagSpecifications: [
-                    { resourceType: "instance", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
-                    { resourceType: "volume", tags: { ...args.tags, Name: `${s.name}-${nodeRole}` } },
+                    { resourceType: "instance", tags: { ...args.tags, Name: `${s.clusterName}-${nodeRole}` } },
+                    { resourceType: "volume", tags: { ...args.tags, Name: `${s.clusterName}-${nodeRole}` } },
                 ],
                 tags: args.tags,
             },
@@ -168,7 +168,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
     const general = args.privateSubnetIds.map((subnet, i) =>
         group(
             `${name}-general-${i + 1}`,
-            `${s.name}-general-${i + 1}-`,
+            `${s.clusterName}-general-${i + 1}-`,
             [subnet],
             generalLt,
             { instanceType: s.generalNodes.instanceType, minSize: mins[i], desiredSize: desireds[i], maxSize: maxes[i] },
@@ -181,7 +181,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, parent: pul
         nodeUserData("executor", { hugepages2Mi: s.executorNodes.hugepages2Mi }),
         s.executorNodes.enaExpress,
     );
-    const executor = group(`${name}-executor`, `${s.name}-executor-`, args.privateSubnetIds, executorLt, s.executorNodes, {
+    const executor = group(`${name}-executor`, `${s.clusterName}-executor-`, args.privateSubnetIds, executorLt, s.executorNodes, {
         labels: { ...EXECUTOR_NODES.labels, [EXECUTOR_CPU_LABEL]: s.executorNodes.cpuTarget },
         taints: [{ key: EXECUTOR_NODES.taint.key, value: EXECUTOR_NODES.taint.value, effect: TAINT_EFFECT[EXECUTOR_NODES.taint.effect] }],
     });
