@@ -24,7 +24,9 @@ export interface RunnerInput {
 }
 
 export interface RunnerResult {
+    /** The @pulumi/pulumi that served the program: its version and the folder it was loaded from. */
     pulumiSdk: string;
+    pulumiSdkDir: string;
     result: string;
     resourceChanges: Record<string, number>;
     urns: string[];
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
     const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as RunnerInput;
     const fromTree = createRequire(path.join(input.tree, "package.json"));
     const { LocalWorkspace, PulumiCommand } = fromTree("@pulumi/pulumi/automation") as typeof automation;
-    const sdk = (fromTree("@pulumi/pulumi/package.json") as { version: string }).version;
+    const sdkManifest = fromTree.resolve("@pulumi/pulumi/package.json");
+    const sdk = (fromTree(sdkManifest) as { version: string }).version;
     const pulumiCommand = await PulumiCommand.get();
     // The release's entry point (`export =` a function; `default` too, should a release move to ES modules),
     // loaded only now, as e2e/run.ts loads index.ts.
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     const r = await stack.up({ onOutput: (s) => process.stdout.write(s), color: "never" });
     const exported = await stack.exportStack();
     const urns = ((exported.deployment.resources ?? []) as { urn: string }[]).map((x) => x.urn);
-    const out: RunnerResult = { pulumiSdk: sdk, result: r.summary.result, resourceChanges: (r.summary.resourceChanges ?? {}) as Record<string, number>, urns };
+    const out: RunnerResult = { pulumiSdk: sdk, pulumiSdkDir: path.dirname(sdkManifest), result: r.summary.result, resourceChanges: (r.summary.resourceChanges ?? {}) as Record<string, number>, urns };
     fs.writeFileSync(input.resultFile, JSON.stringify(out));
 }
 

@@ -125,7 +125,9 @@ async function main(): Promise<void> {
         const previous = await step(`pulumi up of the previous release (${short})`, async () => {
             const r = await upRelease({ tree: release, workDir: projectDir, stackName: STACK, projectName: "deepalpha", envVars }, work, log);
             const changes = Object.entries(r.resourceChanges).map(([k, v]) => `${k} ${v}`).join(", ");
-            return { value: r, detail: `${r.result}: ${changes}; ${r.urns.length} URNs in the state (its own @pulumi/pulumi ${r.pulumiSdk})` };
+            // The proof is worthless if the release's program ran on today's packages.
+            if (!r.pulumiSdkDir.startsWith(release + path.sep)) throw new Error(`the release's program ran with ${r.pulumiSdkDir}, not its own @pulumi/pulumi`);
+            return { value: r, detail: `${r.result}: ${changes}; ${r.urns.length} resources in its state; its own @pulumi/pulumi ${r.pulumiSdk} (${path.relative(work, r.pulumiSdkDir)})` };
         });
 
         const created = await LocalWorkspace.createOrSelectStack(
@@ -250,6 +252,8 @@ async function main(): Promise<void> {
         certManager.kill("SIGTERM");
         if (!keepCluster) {
             if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
+            // The previous release's tree with its node_modules (about 300 MB); its npm log stays.
+            fs.rmSync(path.join(work, "previous-release"), { recursive: true, force: true });
             sh("bash", ["e2e/cluster.sh", "down"]);
         }
         log.end();
