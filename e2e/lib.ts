@@ -201,3 +201,46 @@ export function diffLiveObject(o: PlanObject, outputs: unknown, live: Map<string
     }
     return problems;
 }
+
+/** What an upgrade's `pulumi up` may not do to an existing stack: each of these loses or recreates an object. */
+export const UPGRADE_FORBIDDEN = ["replace", "create-replacement", "delete-replaced", "delete"] as const;
+
+/**
+ * The engine's change summary of the upgrade (`up` of the new release over the previous release's state):
+ * the forbidden operations it contains, and a line with every count, the forbidden ones named even when 0.
+ */
+export function upgradeChanges(resourceChanges: Record<string, number> | undefined): { forbidden: string[]; summary: string } {
+    const changes = resourceChanges ?? {};
+    const forbidden = UPGRADE_FORBIDDEN.filter((op) => (changes[op] ?? 0) > 0).map((op) => `${op} ${changes[op]}`);
+    const shown = ["same", "update", "create", ...UPGRADE_FORBIDDEN];
+    const others = Object.keys(changes).filter((k) => !shown.includes(k)).sort();
+    const summary = [...shown, ...others].map((op) => `${op} ${changes[op] ?? 0}`).join(", ");
+    return { forbidden, summary };
+}
+
+interface AliasedStep {
+    urn: string;
+    newState: { aliases?: string[] };
+}
+
+/**
+ * The plan's renamed resources (steps[].newState.aliases: the URNs they had before) against the state after the
+ * upgrade: each must be there under its new URN, and none of its old URNs may be left. `previousUrns` (the
+ * previous release's state) tells how many of the old URNs the upgrade really moved, rather than never met.
+ */
+export function aliasMoves(steps: AliasedStep[], stateUrns: Iterable<string>, previousUrns: Iterable<string>): { aliased: number; moved: number; problems: string[] } {
+    const state = new Set(stateUrns);
+    const previous = new Set(previousUrns);
+    const problems: string[] = [];
+    let aliased = 0;
+    let moved = 0;
+    for (const s of steps) {
+        const old = s.newState.aliases ?? [];
+        if (!old.length) continue;
+        aliased++;
+        if (!state.has(s.urn)) problems.push(`${s.urn}: not in the state under its new URN`);
+        for (const o of old) if (state.has(o)) problems.push(`${o}: the old URN of ${s.urn} is still in the state`);
+        if (old.some((o) => previous.has(o))) moved++;
+    }
+    return { aliased, moved, problems };
+}

@@ -1,8 +1,11 @@
 // `npm run e2e`: the dev stack in the real Pulumi engine, against a real Kubernetes control plane.
 //
 // Builds (or takes from the cache) the toolchain, starts the control plane (e2e/cluster.sh), then, with a
-// local file backend and the providers from the cache: `pulumi up` of the dev stack, checks that every
-// Kubernetes object of the offline plan exists as planned and that the engine's URNs are the plan's,
+// local file backend and the providers from the cache: `pulumi up` of the dev stack with the previous release's
+// program (e2e/previous-release.ts, from this repository's git history, in a child process with its own
+// packages), then `pulumi up` of today's program over that state, which must replace and delete nothing and
+// leave every aliased resource under its new URN; checks that every Kubernetes object of the offline plan
+// exists as planned and that the engine's URNs are the plan's,
 // `pulumi preview --expect-no-changes`, a preview through the real policy analyzer compared with the offline
 // evaluator, and `pulumi destroy`. Prints each step with its time and ends with one summary line.
 //
@@ -14,7 +17,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
-import { E2E_OVERRIDES, KUBE_CONTEXT, coverage, diffLiveObject, e2eStackFile, liveKey, planObjects } from "./lib";
+import { E2E_OVERRIDES, KUBE_CONTEXT, aliasMoves, coverage, diffLiveObject, e2eStackFile, liveKey, planObjects, upgradeChanges } from "./lib";
+import { PREVIOUS_RELEASE } from "./previous-release";
+import { installRelease, materializeRelease, upRelease } from "./upgrade";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACK = "dev";
@@ -108,15 +113,40 @@ async function main(): Promise<void> {
     let failed = false;
     let stack: Stack | undefined;
     try {
+        // The upgrade: the stack as the previous release left it, on the same backend, stack file, passphrase,
+        // kubeconfig and PATH plugins, with that release's own program and packages (a child process).
+        const release = path.join(work, "previous-release");
+        const short = PREVIOUS_RELEASE.commit.slice(0, 7);
+        await step(`previous release ${short}: git archive, npm ci`, async () => {
+            materializeRelease(ROOT, PREVIOUS_RELEASE.commit, release);
+            installRelease(release, path.join(work, "previous-release-npm.log"));
+            return { value: undefined, detail: `${PREVIOUS_RELEASE.label} in ${release}` };
+        });
+        const previous = await step(`pulumi up of the previous release (${short})`, async () => {
+            const r = await upRelease({ tree: release, workDir: projectDir, stackName: STACK, projectName: "deepalpha", envVars }, work, log);
+            const changes = Object.entries(r.resourceChanges).map(([k, v]) => `${k} ${v}`).join(", ");
+            // The proof is worthless if the release's program ran on today's packages.
+            if (!r.pulumiSdkDir.startsWith(release + path.sep)) throw new Error(`the release's program ran with ${r.pulumiSdkDir}, not its own @pulumi/pulumi`);
+            return { value: r, detail: `${r.result}: ${changes}; ${r.urns.length} resources in its state; its own @pulumi/pulumi ${r.pulumiSdk} (${path.relative(work, r.pulumiSdkDir)})` };
+        });
+
         const created = await LocalWorkspace.createOrSelectStack(
             { stackName: STACK, projectName: "deepalpha", program: async () => (await program()) as Record<string, unknown> },
             { workDir: projectDir, envVars, pulumiCommand },
         );
         stack = created;
-        await step("pulumi up", async () => {
+        await step(`pulumi up over ${short}'s state: no replace, no delete`, async () => {
             const r = await created.up({ onOutput, color: "never" });
-            const changes = Object.entries(r.summary.resourceChanges ?? {}).map(([k, v]) => `${k} ${v}`).join(", ");
-            return { value: r, detail: `${r.summary.result}: ${changes}` };
+            const { forbidden, summary } = upgradeChanges(r.summary.resourceChanges);
+            const exported = await created.exportStack();
+            const urns = ((exported.deployment.resources ?? []) as { urn: string }[]).map((x) => x.urn);
+            const aliases = aliasMoves(plan.steps, urns, previous.urns);
+            const problems = [...(forbidden.length ? [`the upgrade from ${short} did ${forbidden.join(", ")} (${summary}); see pulumi.log`] : []), ...aliases.problems];
+            if (problems.length) throw new Error(problems.join("\n  "));
+            const aliased = aliases.aliased
+                ? `${aliases.aliased} aliases: each resource under its new URN, no old URN left (${aliases.moved} moved from the previous release's state)`
+                : "0 aliases";
+            return { value: r, detail: `${r.summary.result}: ${summary}; ${aliased}` };
         });
 
         const state = await step("engine URNs = plan URNs", async () => {
@@ -222,6 +252,8 @@ async function main(): Promise<void> {
         certManager.kill("SIGTERM");
         if (!keepCluster) {
             if (stack) await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
+            // The previous release's tree with its node_modules (about 300 MB); its npm log stays.
+            fs.rmSync(path.join(work, "previous-release"), { recursive: true, force: true });
             sh("bash", ["e2e/cluster.sh", "down"]);
         }
         log.end();

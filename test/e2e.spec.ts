@@ -4,7 +4,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { E2E_OVERRIDES, KUBE_CONTEXT, diffLiveObject, e2eStackFile, planObjects, subsetDiff, type PlanObject } from "../e2e/lib";
+import { E2E_OVERRIDES, KUBE_CONTEXT, aliasMoves, diffLiveObject, e2eStackFile, planObjects, subsetDiff, upgradeChanges, type PlanObject } from "../e2e/lib";
+import { PREVIOUS_RELEASE } from "../e2e/previous-release";
 import { prepareConfig } from "../scripts/plan";
 import { ConfigError, validateConfig } from "../settings/validate";
 import { engineUrn, runProgram, type ProgramRun } from "./harness/run";
@@ -183,4 +184,38 @@ describe("a second pulumi up changes nothing (defects the end-to-end run found)"
             expect(empty.map((r) => r.name)).to.deep.equal([]);
         });
     }
+});
+
+describe("e2e: the upgrade from the previous release", () => {
+    it("pins the previous release by its full SHA", () => {
+        expect(PREVIOUS_RELEASE.commit).to.match(/^[0-9a-f]{40}$/);
+    });
+
+    it("refuses a replace, a replacement's create or delete, and a delete; counts every operation", () => {
+        expect(upgradeChanges({ same: 120, update: 2, create: 1 })).to.deep.equal({
+            forbidden: [],
+            summary: "same 120, update 2, create 1, replace 0, create-replacement 0, delete-replaced 0, delete 0",
+        });
+        expect(upgradeChanges({ same: 118, replace: 1, "create-replacement": 1, "delete-replaced": 1, delete: 2 }).forbidden).to.deep.equal([
+            "replace 1",
+            "create-replacement 1",
+            "delete-replaced 1",
+            "delete 2",
+        ]);
+        expect(upgradeChanges({ same: 1, discard: 1 }).summary).to.match(/, discard 1$/);
+        expect(upgradeChanges(undefined).forbidden).to.deep.equal([]);
+    });
+
+    it("wants each aliased resource under its new URN and none of its old URNs left", () => {
+        const steps = [
+            { urn: "urn:new-a", newState: { aliases: ["urn:old-a"] } },
+            { urn: "urn:b", newState: {} },
+        ];
+        expect(aliasMoves(steps, ["urn:new-a", "urn:b"], ["urn:old-a", "urn:b"])).to.deep.equal({ aliased: 1, moved: 1, problems: [] });
+        expect(aliasMoves(steps, ["urn:old-a", "urn:b"], ["urn:old-a", "urn:b"]).problems).to.deep.equal([
+            "urn:new-a: not in the state under its new URN",
+            "urn:old-a: the old URN of urn:new-a is still in the state",
+        ]);
+        expect(aliasMoves([{ urn: "urn:b", newState: {} }], ["urn:b"], ["urn:b"])).to.deep.equal({ aliased: 0, moved: 0, problems: [] });
+    });
 });
