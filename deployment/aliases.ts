@@ -4,8 +4,11 @@
 // and recreating it. The tables (legacy-names/) belong to the DeepAlpha deployment, not to the packages.
 import * as pulumi from "@pulumi/pulumi";
 
-/** New child name -> the name it had in releases up to 0.1.0 (same type, same parent). */
-export type LegacyNames = Readonly<Record<string, string>>;
+/**
+ * New child name -> the name it had in releases up to 0.1.0 (same type, same parent): a table, or a rule where the
+ * names follow the stack's settings (the app tier's Freqtrade bots).
+ */
+export type LegacyNames = Readonly<Record<string, string>> | ((name: string) => string | undefined);
 
 /**
  * A transformation for a tier's ComponentResourceOptions: every child whose name is in `legacy` gets an alias
@@ -13,7 +16,7 @@ export type LegacyNames = Readonly<Record<string, string>>;
  */
 export function legacyAliases(legacy: LegacyNames): pulumi.ResourceTransformation {
     return (args) => {
-        const old = legacy[args.name];
+        const old = typeof legacy === "function" ? legacy(args.name) : Object.hasOwn(legacy, args.name) ? legacy[args.name] : undefined;
         if (old === undefined || old === args.name) return undefined;
         return { props: args.props, opts: pulumi.mergeOptions(args.opts, { aliases: [{ name: old }] }) };
     };

@@ -20,12 +20,10 @@ const FIXED: Record<string, string> = {
 
 /**
  * A Freqtrade bot's children were `freqtrade-<bot>[-api-password|-jwt-secret|-ws-token|-api|-config|-user-data]`
- * and are `app-freqtrade-<bot>...`. The bots are stack settings (each stack names its own), so no list can hold
- * them all: the table answers every `app-freqtrade-...` name by rule. Reading the table is all legacyAliases does.
+ * and are `app-freqtrade-<bot>...`. The bots are stack settings (each stack names its own), so a rule answers for
+ * every `app-freqtrade-...` name.
  */
 const BOT_PREFIX = "app-freqtrade-";
-const legacyBotName = (name: string) => (name.startsWith(BOT_PREFIX) ? name.slice("app-".length) : undefined);
 
-export const LEGACY_APP_NAMES: LegacyNames = new Proxy(FIXED, {
-    get: (table, key) => (typeof key !== "string" ? undefined : Object.hasOwn(table, key) ? table[key] : legacyBotName(key)),
-});
+export const LEGACY_APP_NAMES: LegacyNames = (name) =>
+    Object.hasOwn(FIXED, name) ? FIXED[name] : name.startsWith(BOT_PREFIX) ? name.slice("app-".length) : undefined;
