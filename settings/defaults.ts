@@ -2,6 +2,7 @@
 // (objects merge key by key, arrays and scalars replace) and the result is validated as a whole.
 import type { Profile, Settings } from "./schema";
 import { deepMerge } from "@deepalpha/shared";
+import { DATA_STORE_DEFAULTS, LOCAL_DATA_STORE_OVERRIDES } from "@deepalpha/data";
 
 export { deepMerge };
 
@@ -25,42 +26,8 @@ const common: Defaults = {
         executorNodes: { instanceType: "c6i.4xlarge", minSize: 2, desiredSize: 2, maxSize: 4, hugepages2Mi: 1024, enaExpress: false, cpuTarget: "icelake-server" },
         gateway: { install: true, className: "nginx", tls: "selfSigned" },
     },
-    data: {
-        postgres: {
-            // The major only: RDS creates the instance on the major's current default minor and keeps it on a
-            // supported minor itself (autoMinorVersionUpgrade, components/data/src/postgres-rds.ts).
-            engineVersion: "16",
-            instanceClass: "db.r6g.xlarge",
-            allocatedStorageGb: 200,
-            maxAllocatedStorageGb: 1000,
-            readReplicas: 2,
-            backupRetentionDays: 7,
-            volumeSize: "20Gi",
-        },
-        redis: { engineVersion: "7.1", nodeType: "cache.r6g.large", replicas: 2, snapshotRetentionDays: 7, volumeSize: "5Gi" },
-        influxdb: {
-            instanceClass: "db.influx.large",
-            allocatedStorageGb: 400,
-            organization: "deepalpha",
-            bucket: "deepalpha",
-            retention: "0",
-            volumeSize: "20Gi",
-        },
-        objectStorage: { backupRetentionDays: 7, filesNoncurrentVersionDays: 30, volumeSize: "20Gi" },
-        backupSchedule: "0 2 * * *",
-        secondRegion: "us-east-1",
-        partitionMonthsAhead: 3,
-        images: {
-            // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod); the latest
-            // 16 minor (a client may be newer than the server within one major).
-            postgres: { repository: "postgres", tag: "16.15-alpine" },
-            redis: { repository: "redis", tag: "7.4.5-alpine" },
-            influxdb: { repository: "influxdb", tag: "2.7.12-alpine" },
-            // SeaweedFS: Apache-2.0, actively released; MinIO's community edition is archived.
-            objectStore: { repository: "chrislusf/seaweedfs", tag: "4.18" },
-            awsCli: { repository: "amazon/aws-cli", tag: "2.27.0" },
-        },
-    },
+    // The data tier's own defaults (components/data/src/defaults.ts): one source for the package and the stack.
+    data: DATA_STORE_DEFAULTS,
     app: {
         image: { repository: "ghcr.io/deepalpha/deepalpha", tag: "1.0.0" },
         freqtradeImage: { repository: "freqtradeorg/freqtrade", tag: "2025.6" },
@@ -96,15 +63,8 @@ const common: Defaults = {
 /** dev: everything in one local cluster, one replica of each workload, small volumes, testnet. */
 const local: DeepPartial<Defaults> = {
     cluster: { kubeContext: "kind-deepalpha", gateway: { install: true, className: "nginx", tls: "selfSigned" } },
-    data: {
-        postgres: { readReplicas: 0 },
-        redis: { replicas: 0 },
-        objectStorage: { backupRetentionDays: 7 },
-        // No AWS in the local profile.
-        secondRegion: "",
-        // The seed's local PostgreSQL container is postgres:15.
-        images: { postgres: { repository: "postgres", tag: "15.13-alpine" } },
-    },
+    // No AWS (secondRegion ""), no replicas, the seed's postgres:15 (components/data/src/defaults.ts).
+    data: LOCAL_DATA_STORE_OVERRIDES,
     app: {
         replicas: { api: 1, websocket: 1, executor: 1 },
         maxReplicas: { api: 2, websocket: 2 },

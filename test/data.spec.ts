@@ -759,8 +759,8 @@ describe("data tier: contract with the cluster tier", () => {
         const { profileDefaults } = await import("../settings/defaults");
         const settings = (profileDefaults("production") as Obj).data;
         const provider = new k8s.Provider("unit-no-network", { kubeconfig: "{}" });
-        expect(() => new DataTier("unit-no-network", { profile: "production", settings, provider, clusterName: "deepalpha", region: "us-west-2" })).to.throw(
-            /args\.network is missing.*vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId/,
+        expect(() => new DataTier("unit-no-network", { profile: "production", ...settings, provider, awsNamePrefix: "deepalpha", region: "us-west-2" })).to.throw(
+            /network: got \(unset\), the production profile needs the cluster's network \(vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId/,
         );
     });
 });
