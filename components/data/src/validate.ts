@@ -14,6 +14,9 @@ const awsRegion = () => z.string().regex(AWS_REGION_PATTERN, { error: "expected 
 const bucketName = () =>
     z.string().max(63, { abort: true }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name such as acme-backups (3-63 lower-case letters, digits, '.' and '-')" });
 
+/** A value (often an Output) that must be given; nothing else to check at construction. */
+const required = (what: string) => z.custom<unknown>((v) => v !== undefined && v !== null, { error: `required: ${what}` });
+
 /** The schema of the resolved args. Values only known after deployment (Outputs, resources) are `input()`. */
 export const dataTierArgsSchema = z
     .object({
@@ -22,11 +25,11 @@ export const dataTierArgsSchema = z
         kubernetesDependsOn: z.array(input()).optional(),
         network: z
             .object({
-                vpcId: input(),
+                vpcId: required("the VPC's ID"),
                 vpcCidr: cidr(),
-                privateSubnetIds: input(),
-                availabilityZones: input(),
-                nodeSecurityGroupId: input(),
+                privateSubnetIds: required("the private subnets' IDs, where the stores' subnet groups go"),
+                availabilityZones: required("the private subnets' availability zones, in subnet order"),
+                nodeSecurityGroupId: required("the worker nodes' security group, the only source the stores admit"),
             })
             .strict()
             .optional(),

@@ -2,6 +2,8 @@
 // user's args change. The child names are part of the package's API: a change here needs a CHANGELOG entry
 // and, for a deployed stack, an alias (the DeepAlpha deployment keeps its table in deployment/legacy-names/).
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { type Registered, runComponents } from "@deepalpha/testing";
 import { DATA_NAME_DEFAULTS, DataTier, defaultDataTierArgs } from "../src";
 import { ACCOUNT } from "./setup";
@@ -212,6 +214,40 @@ describe("DataTier, local profile", () => {
     it("names every child after the instance", () => {
         const children = custom.filter((r) => r.type !== "deepalpha:index:DataTier");
         expect(children.filter((r) => !r.name.startsWith("shop-data-")).map((r) => r.name)).to.deep.equal([]);
+    });
+});
+
+describe("DataTier, Kubernetes provider", () => {
+    /** The provider each Kubernetes child was registered with (Pulumi keeps it as __prov). */
+    async function providersOfChildren(build: (provider: k8s.Provider) => void): Promise<{ provider: k8s.Provider; used: Set<unknown>; children: number }> {
+        const used = new Set<unknown>();
+        let provider!: k8s.Provider;
+        let children = 0;
+        await runComponents(() => {
+            pulumi.runtime.registerStackTransformation((a) => {
+                if (a.type.startsWith("kubernetes:") && a.type !== "pulumi:providers:kubernetes") {
+                    children++;
+                    // After the constructor has settled the provider (transformations run before it).
+                    setImmediate(() => used.add((a.resource as unknown as { __prov?: unknown }).__prov));
+                }
+                return undefined;
+            });
+            provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            build(provider);
+        });
+        await new Promise((r) => setImmediate(r));
+        return { provider, used, children };
+    }
+
+    it("takes it from the resource options, as a component does", async () => {
+        const r = await providersOfChildren((provider) => new DataTier("data", { profile: "local" }, { provider }));
+        expect(r.children).to.be.greaterThan(20);
+        expect([...r.used]).to.deep.equal([r.provider]);
+    });
+
+    it("or from the provider argument", async () => {
+        const r = await providersOfChildren((provider) => new DataTier("data", { profile: "local", provider }));
+        expect([...r.used]).to.deep.equal([r.provider]);
     });
 });
 
