@@ -1,5 +1,6 @@
 // The DeepAlpha deployment's side of the data tier: the validated stack settings mapped onto @deepalpha/data's
-// args. index.ts constructs the tier with them. Nothing here creates a resource.
+// args. index.ts constructs the tier with them. Nothing here creates a resource. Names and namespaces are left
+// to the package's defaults, which are DeepAlpha's.
 import type { ClusterComponent } from "@deepalpha/cluster";
 import type { DataTierArgs } from "@deepalpha/data";
 import type { StackConfig } from "../config";
@@ -9,15 +10,15 @@ export function dataArgs(cfg: StackConfig, cluster: ClusterComponent): DataTierA
     const { settings } = cfg;
     return {
         profile: settings.profile,
-        settings: settings.data,
+        ...settings.data,
         provider: cluster.provider,
-        clusterName: settings.cluster.name,
+        awsNamePrefix: settings.cluster.name,
         kubernetesDependsOn: cluster.kubernetesReady,
         network: cluster.network,
         ...(cluster.oidcProviderArn ? { oidcProviderArn: cluster.oidcProviderArn } : {}),
         oidcProviderUrl: cluster.oidcProviderUrl,
         ...(cluster.appRole ? { appRoleName: cluster.appRole.name } : {}),
-        region: cfg.awsRegion,
+        ...(cfg.awsRegion ? { region: cfg.awsRegion } : {}),
         tags: stackTags(cfg),
     };
 }

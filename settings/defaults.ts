@@ -3,6 +3,7 @@
 import type { Profile, Settings } from "./schema";
 import { defaultAppSettings } from "@deepalpha/app";
 import { deepMerge } from "@deepalpha/shared";
+import { DATA_STORE_DEFAULTS, LOCAL_DATA_STORE_OVERRIDES } from "@deepalpha/data";
 import { OBSERVABILITY_TUNING } from "@deepalpha/observability";
 import {
     DEFAULT_AVAILABILITY_ZONES,
@@ -38,42 +39,8 @@ const common: Defaults = {
         executorNodes: { ...DEFAULT_EXECUTOR_NODES },
         gateway: { ...DEFAULT_GATEWAY, tls: DEFAULT_GATEWAY_TLS.local },
     },
-    data: {
-        postgres: {
-            // The major only: RDS creates the instance on the major's current default minor and keeps it on a
-            // supported minor itself (autoMinorVersionUpgrade, components/data/src/postgres-rds.ts).
-            engineVersion: "16",
-            instanceClass: "db.r6g.xlarge",
-            allocatedStorageGb: 200,
-            maxAllocatedStorageGb: 1000,
-            readReplicas: 2,
-            backupRetentionDays: 7,
-            volumeSize: "20Gi",
-        },
-        redis: { engineVersion: "7.1", nodeType: "cache.r6g.large", replicas: 2, snapshotRetentionDays: 7, volumeSize: "5Gi" },
-        influxdb: {
-            instanceClass: "db.influx.large",
-            allocatedStorageGb: 400,
-            organization: "deepalpha",
-            bucket: "deepalpha",
-            retention: "0",
-            volumeSize: "20Gi",
-        },
-        objectStorage: { backupRetentionDays: 7, filesNoncurrentVersionDays: 30, volumeSize: "20Gi" },
-        backupSchedule: "0 2 * * *",
-        secondRegion: "us-east-1",
-        partitionMonthsAhead: 3,
-        images: {
-            // The jobs' pg_dump/psql match the server's major version (RDS engineVersion in prod); the latest
-            // 16 minor (a client may be newer than the server within one major).
-            postgres: { repository: "postgres", tag: "16.15-alpine" },
-            redis: { repository: "redis", tag: "7.4.5-alpine" },
-            influxdb: { repository: "influxdb", tag: "2.7.12-alpine" },
-            // SeaweedFS: Apache-2.0, actively released; MinIO's community edition is archived.
-            objectStore: { repository: "chrislusf/seaweedfs", tag: "4.18" },
-            awsCli: { repository: "amazon/aws-cli", tag: "2.27.0" },
-        },
-    },
+    // The data tier's own defaults (components/data/src/defaults.ts): one source for the package and the stack.
+    data: DATA_STORE_DEFAULTS,
     // The app tier's values live in its package (one source): the production ones are the common base.
     app: defaultAppSettings("production"),
     // The observability package's own defaults (one source): the production profile's here, the local one's below.
@@ -84,15 +51,8 @@ const common: Defaults = {
 /** dev: everything in one local cluster, one replica of each workload, small volumes, testnet. */
 const local: DeepPartial<Defaults> = {
     cluster: { kubeContext: DEFAULT_KUBE_CONTEXT, gateway: { ...DEFAULT_GATEWAY, tls: DEFAULT_GATEWAY_TLS.local } },
-    data: {
-        postgres: { readReplicas: 0 },
-        redis: { replicas: 0 },
-        objectStorage: { backupRetentionDays: 7 },
-        // No AWS in the local profile.
-        secondRegion: "",
-        // The seed's local PostgreSQL container is postgres:15.
-        images: { postgres: { repository: "postgres", tag: "15.13-alpine" } },
-    },
+    // No AWS (secondRegion ""), no replicas, the seed's postgres:15 (components/data/src/defaults.ts).
+    data: LOCAL_DATA_STORE_OVERRIDES,
     // One replica of each workload, testnet, a small executor without huge pages (@deepalpha/app's local defaults).
     app: defaultAppSettings("local"),
     observability: { ...OBSERVABILITY_TUNING.local },

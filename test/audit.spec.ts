@@ -22,10 +22,10 @@ describe("audit: KMS key policies", function () {
     this.timeout(120000);
     const expected: Record<string, string[]> = {
         "cluster-eks-secrets": ["eks.us-west-2.amazonaws.com"],
-        "deepalpha-databases": ["rds.us-west-2.amazonaws.com", "elasticache.us-west-2.amazonaws.com"],
-        "deepalpha-buckets": ["s3.us-west-2.amazonaws.com"],
+        "data-databases-key": ["rds.us-west-2.amazonaws.com", "elasticache.us-west-2.amazonaws.com"],
+        "data-buckets-key": ["s3.us-west-2.amazonaws.com"],
         // The second region's key (backups replica bucket, replicated RDS backups), used there.
-        "deepalpha-dr-backups": ["s3.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com"],
+        "data-dr-backups-key": ["s3.us-east-1.amazonaws.com", "rds.us-east-1.amazonaws.com"],
     };
 
     it("every key has an explicit policy: the account administers it, only the named services use it, for this account", async () => {

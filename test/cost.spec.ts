@@ -56,12 +56,12 @@ describe("cost: the monthly bill of the offline plan (npm run cost)", function (
         };
         expect(line("cluster-executor", /^EC2 executor nodes, c6i\.4xlarge$/).quantity).to.equal(2 * H);
         for (const g of ["cluster-general-1", "cluster-general-2", "cluster-general-3"]) expect(line(g, /^EC2 general nodes, m5\.2xlarge$/).quantity).to.equal(H);
-        expect(line("deepalpha-postgres", /^RDS PostgreSQL primary, .* Multi-AZ$/).rateKey).to.equal("rds.postgres.db.r6g.xlarge.multi-az");
-        expect(line("deepalpha-postgres-replica-2", /read replicas/).rateKey).to.equal("rds.postgres.db.r6g.xlarge.single-az");
-        expect(line("deepalpha-postgres-replica-1", /^RDS storage, replicas/).quantity, "a replica's storage is its source's").to.equal(200);
-        expect(line("deepalpha-redis", /ElastiCache/).quantity).to.equal(3 * H);
-        expect(line("deepalpha-influxdb", /standby/).quantity).to.equal(2 * H);
-        expect(line("deepalpha-influxdb", /storage/).quantity).to.equal(800);
+        expect(line("data-postgres-primary", /^RDS PostgreSQL primary, .* Multi-AZ$/).rateKey).to.equal("rds.postgres.db.r6g.xlarge.multi-az");
+        expect(line("data-postgres-replica-2", /read replicas/).rateKey).to.equal("rds.postgres.db.r6g.xlarge.single-az");
+        expect(line("data-postgres-replica-1", /^RDS storage, replicas/).quantity, "a replica's storage is its source's").to.equal(200);
+        expect(line("data-redis-group", /ElastiCache/).quantity).to.equal(3 * H);
+        expect(line("data-influxdb-instance", /standby/).quantity).to.equal(2 * H);
+        expect(line("data-influxdb-instance", /storage/).quantity).to.equal(800);
         expect(line("observability-elasticsearch", /EBS/).quantity).to.equal(300);
         expect(base.lines.filter((l) => l.item === "NAT gateways")).to.have.length(3);
         expect(base.lines.filter((l) => l.item === "Public IPv4 addresses").reduce((a, l) => a + l.quantity, 0), "3 NAT EIPs + the NLB's 3 addresses").to.equal(6 * H);

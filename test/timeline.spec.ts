@@ -95,7 +95,7 @@ describe("timeline: the prod deploy on the shortest chain", function () {
                 s.newState.type === "deepalpha:index:DataTier" ? { ...s, newState: { ...s.newState, dependencies: [...s.newState.dependencies, clusterUrn] } } : s,
             ),
         };
-        expect(storesWaitingForKubernetes(broken).some((x) => x.startsWith("deepalpha-postgres <- eks:index:Cluster"))).to.equal(true);
+        expect(storesWaitingForKubernetes(broken).some((x) => x.startsWith("data-postgres-primary <- eks:index:Cluster"))).to.equal(true);
         expect(ratio(broken)).to.be.greaterThan(1.1);
     });
 
@@ -134,6 +134,6 @@ describe("timeline: the prod deploy on the shortest chain", function () {
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/Estimated from-scratch create time: [0-9.]+ min/);
         expect(r.stdout).to.match(/With every resource waiting only for its own dependencies: [0-9.]+ min/);
-        expect(r.stdout).to.match(/aws:rds\/instance:Instance {2}deepalpha-postgres\n/);
+        expect(r.stdout).to.match(/aws:rds\/instance:Instance {2}data-postgres-primary\n/);
     });
 });

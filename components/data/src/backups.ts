@@ -103,6 +103,8 @@ export function uploadScript(): string {
 }
 
 export interface BackupJobsArgs {
+    /** The tier instance's name: the Pulumi names are `${base}-<CronJob name>`. */
+    base: string;
     namespace: string;
     schedule: string;
     images: { postgres: string; influxdb: string; awsCli: string };
@@ -129,7 +131,7 @@ export function createBackupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceO
     const cron = (name: string, dump: k8s.types.input.core.v1.Container, delayMinutes: number) => {
         const labels = dataLabels(name, "backup");
         return new k8s.batch.v1.CronJob(
-            `data-${name}`,
+            `${a.base}-${name}`,
             {
                 metadata: { name, namespace: a.namespace, labels },
                 spec: {

@@ -26,15 +26,6 @@ export const LOCAL_STORES = {
     objectStore: "seaweedfs",
 } as const;
 
-/** Kubernetes Secret names the data tier writes. */
-export const SECRET_NAMES = {
-    connection: "deepalpha-connection",
-    /** Env-var-shaped credentials of the migration, partition and backup Jobs (in the Jobs' namespace). */
-    jobs: "deepalpha-data-jobs",
-} as const;
-
-export const JOBS_SERVICE_ACCOUNT = "deepalpha-data-jobs";
-
 /**
  * Custom timeouts of the AWS data stores, above the provider's defaults (terraform-provider-aws: RDS instance
  * 40m create / 80m update / 60m delete; ElastiCache replication group 60m / 40m / 45m; Timestream for InfluxDB

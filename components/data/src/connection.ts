@@ -4,8 +4,8 @@
 // marked secret, so it is encrypted in state and masked in previews.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CONNECTION_KEYS, DATA_PORTS, NAMESPACES } from "@deepalpha/shared";
-import { DB, SECRET_NAMES, dataLabels } from "./common";
+import { CONNECTION_KEYS, DATA_PORTS } from "@deepalpha/shared";
+import { DB, dataLabels } from "./common";
 
 /** Everything the Secrets are built from; one shape for both profiles. */
 export interface StoreConnections {
@@ -110,8 +110,9 @@ export function jobsEnv(c: StoreConnections): Record<string, pulumi.Output<strin
     return env;
 }
 
-/** Wrap every value as secret and create the Secret. */
+/** Wrap every value as secret and create the Secret (Pulumi name `resourceName`, Kubernetes name `name`). */
 export function secretOf(
+    resourceName: string,
     name: string,
     namespace: string,
     data: Record<string, pulumi.Output<string>>,
@@ -120,11 +121,8 @@ export function secretOf(
     const stringData: Record<string, pulumi.Output<string>> = {};
     for (const k of Object.keys(data).sort()) stringData[k] = pulumi.secret(data[k]);
     return new k8s.core.v1.Secret(
-        `data-${name}`,
+        resourceName,
         { metadata: { name, namespace, labels: dataLabels(name, "credentials") }, type: "Opaque", stringData },
         opts,
     );
 }
-
-export const CONNECTION_NAMESPACE = NAMESPACES.app;
-export { SECRET_NAMES };

@@ -5,13 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { DataSettings, Profile } from "./settings";
-import type { ClusterNetwork, DataEndpoints, ExporterCredentials } from "@deepalpha/shared";
-import { DATA_PORTS, NAMESPACES } from "@deepalpha/shared";
+import type { DataTierArgs, ResolvedDataTierArgs } from "./args";
+import type { DataEndpoints, ExporterCredentials } from "@deepalpha/shared";
+import { DATA_PORTS } from "@deepalpha/shared";
 import { createBackupJobs, shiftMinutes } from "./backups";
 import { createRestoreDrill } from "./restore-drill";
-import { DB, JOBS_SERVICE_ACCOUNT, LOCAL_STORES, SECRET_NAMES, image } from "./common";
+import { DB, LOCAL_STORES, image } from "./common";
 import { connectionData, jobsEnv, secretOf, StoreConnections } from "./connection";
+import { resolveDataTierArgs } from "./defaults";
 import { createDataKeys } from "./encryption-keys";
 import { backupsAccessPolicy, createIrsaRole, filesAccessPolicy } from "./iam";
 import { createInfluxAppTokenJob } from "./influxdb-app-token";
@@ -27,31 +28,13 @@ import { createLocalRedis, REDIS_USERS } from "./redis-local";
 import { createSchemaJobs } from "./schema-migration";
 import { createSecondRegion } from "./second-region";
 import { storeSecurityGroup } from "./security-groups";
+import { validateDataTierArgs } from "./validate";
 
-export interface DataTierArgs {
-    profile: Profile;
-    settings: DataSettings;
-    provider: k8s.Provider;
-    /** Name prefix for AWS resources. */
-    clusterName: string;
-    /**
-     * What the tier's Kubernetes objects wait for (ClusterComponent.kubernetesReady: namespaces, nodes, storage).
-     * Only they wait: the AWS stores start as soon as the VPC pieces they use exist.
-     */
-    kubernetesDependsOn?: pulumi.Resource[];
-    /** Production only: where the managed stores live and who may reach them. */
-    network?: ClusterNetwork;
-    oidcProviderArn?: pulumi.Output<string>;
-    oidcProviderUrl?: pulumi.Output<string>;
-    /** Production: the application ServiceAccount's IRSA role (cluster tier); gets the files bucket and its key. */
-    appRoleName?: pulumi.Input<string>;
-    region?: string;
-    tags?: Record<string, string>;
-}
+/** The component's type token: part of every child's URN, so part of the package's API. */
+export const DATA_TIER_TYPE = "deepalpha:index:DataTier";
 
-
-/** Bucket names used by both profiles' local store; production names add account and region. */
-const LOCAL_BUCKETS = { backups: "deepalpha-backups", files: "deepalpha-files" } as const;
+type Passwords = Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>;
+type K8sOpts = pulumi.CustomResourceOptions & { parent: pulumi.Resource };
 
 interface ProfileResult {
     connections: StoreConnections;
@@ -71,6 +54,10 @@ interface ProfileResult {
     storePolicies: ReturnType<typeof localStorePolicies>;
 }
 
+/**
+ * PostgreSQL, Redis, InfluxDB and object storage, with the trades schema, daily backups and a restore drill.
+ * Every child's Pulumi name is `${name}-<suffix>`, so instances with different names can share a stack.
+ */
 export class DataTier extends pulumi.ComponentResource {
     /** Secret (in the app namespace) holding CONNECTION_KEYS; consumed through secretKeyRef. */
     readonly connectionSecretName: pulumi.Output<string>;
@@ -88,13 +75,19 @@ export class DataTier extends pulumi.ComponentResource {
     readonly appPrerequisites: pulumi.Resource[];
 
     constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("deepalpha:index:DataTier", name, {}, opts);
-        const s = args.settings;
-        const k8sOpts = { parent: this, provider: args.provider, ...(args.kubernetesDependsOn?.length ? { dependsOn: args.kubernetesDependsOn } : {}) };
+        // Before anything is registered: invalid args fail with every problem listed, and nothing half-made.
+        const s = resolveDataTierArgs(args);
+        validateDataTierArgs(name, s);
+        super(DATA_TIER_TYPE, name, {}, opts);
+        const k8sOpts: K8sOpts = {
+            parent: this,
+            ...(s.provider ? { provider: s.provider } : {}),
+            ...(s.kubernetesDependsOn?.length ? { dependsOn: s.kubernetesDependsOn } : {}),
+        };
         // Alphanumeric: safe in URLs and in every store's password rules. Generated once, kept in state.
         const password = (n: string, length = 32) =>
             pulumi.secret(new random.RandomPassword(`${name}-${n}`, { length, special: false }, { parent: this }).result);
-        const pw = {
+        const pw: Passwords = {
             postgres: password("postgres"),
             exporter: password("postgres-exporter"),
             redis: password("redis"),
@@ -103,28 +96,37 @@ export class DataTier extends pulumi.ComponentResource {
             influxdb: password("influxdb"),
         };
 
-        const r = args.profile === "local" ? this.local(name, s, pw, k8sOpts) : this.production(args, pw, k8sOpts);
+        const r = s.profile === "local" ? this.local(name, s, pw, k8sOpts) : this.production(name, s, pw, k8sOpts);
         this.endpoints = r.endpoints;
         this.backupsBucket = r.backupsBucket;
         this.filesBucket = r.filesBucket;
         this.redisTls = r.connections.redis.tls;
 
-        const connection = secretOf(SECRET_NAMES.connection, NAMESPACES.app, connectionData(r.connections), k8sOpts);
-        const jobsSecret = secretOf(SECRET_NAMES.jobs, r.jobsNamespace, jobsEnv(r.connections), k8sOpts);
+        const connection = secretOf(`${name}-connection`, s.connectionSecretName, s.namespaces.app, connectionData(r.connections), k8sOpts);
+        const jobsSecret = secretOf(`${name}-jobs-credentials`, s.jobsSecretName, r.jobsNamespace, jobsEnv(r.connections), k8sOpts);
         // The exporter's own Redis user: an ACL user in dev, an ElastiCache RBAC user in prod.
         this.exporterCredentials = { postgresUser: DB.exporterUser, postgresPassword: pw.exporter, redisUser: REDIS_USERS.exporter, redisPassword: pw.redisExporter };
 
         // Before the Jobs: under the namespace's default-deny they could not reach a database without them.
-        const policies = createPolicies([...r.storePolicies, ...r.jobPolicies], k8sOpts);
+        const policies = createPolicies(name, [...r.storePolicies, ...r.jobPolicies], k8sOpts);
         let tokenJob: pulumi.Resource | undefined;
         if (r.influxInstance) {
             tokenJob = createInfluxAppTokenJob(
-                { secretName: SECRET_NAMES.connection, jobsSecretName: jobsSecret.metadata.name, awsCliImage: image(s.images.awsCli), dependsOn: [connection, r.influxInstance, ...policies] },
+                {
+                    base: name,
+                    namespace: s.namespaces.app,
+                    secretName: s.connectionSecretName,
+                    writerName: s.influxdbTokenWriterName,
+                    jobsSecretName: jobsSecret.metadata.name,
+                    awsCliImage: image(s.images.awsCli),
+                    dependsOn: [connection, r.influxInstance, ...policies],
+                },
                 k8sOpts,
             );
         }
         const schema = createSchemaJobs(
             {
+                base: name,
                 namespace: r.jobsNamespace,
                 postgresImage: image(s.images.postgres),
                 monthsAhead: s.partitionMonthsAhead,
@@ -134,26 +136,29 @@ export class DataTier extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
+        const jobImages = { postgres: image(s.images.postgres), influxdb: image(s.images.influxdb), awsCli: image(s.images.awsCli) };
         createBackupJobs(
             {
+                base: name,
                 namespace: r.jobsNamespace,
                 schedule: s.backupSchedule,
-                images: { postgres: image(s.images.postgres), influxdb: image(s.images.influxdb), awsCli: image(s.images.awsCli) },
+                images: jobImages,
                 jobsSecretName: jobsSecret.metadata.name,
                 serviceAccountName: r.jobsServiceAccount,
-                scratchSize: args.profile === "local" ? "5Gi" : "50Gi",
+                scratchSize: s.backupScratchSize,
             },
             { ...k8sOpts, dependsOn: [schema.migration] },
         );
         // Two hours after the PostgreSQL backup starts (90 minutes after the InfluxDB backup): both are in the bucket by then.
         createRestoreDrill(
             {
+                base: name,
                 namespace: r.jobsNamespace,
                 schedule: shiftMinutes(s.backupSchedule, 120),
-                images: { postgres: image(s.images.postgres), influxdb: image(s.images.influxdb), awsCli: image(s.images.awsCli) },
+                images: jobImages,
                 jobsSecretName: jobsSecret.metadata.name,
                 serviceAccountName: r.jobsServiceAccount,
-                scratchSize: args.profile === "local" ? "10Gi" : "100Gi",
+                scratchSize: s.restoreDrillScratchSize,
             },
             { ...k8sOpts, dependsOn: [schema.migration] },
         );
@@ -168,21 +173,17 @@ export class DataTier extends pulumi.ComponentResource {
     }
 
     /** dev: StatefulSets in the data namespace; the Jobs run there too, next to the stores. */
-    private local(
-        name: string,
-        s: DataSettings,
-        pw: Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>,
-        k8sOpts: { parent: pulumi.Resource; provider: k8s.Provider },
-    ): ProfileResult {
+    private local(name: string, s: ResolvedDataTierArgs, pw: Passwords, k8sOpts: K8sOpts): ProfileResult {
         const secretOut = (n: string, length: number) =>
             pulumi.secret(new random.RandomPassword(`${name}-${n}`, { length, special: false }, { parent: this }).result);
         const influxToken = secretOut("influxdb-token", 64);
         const s3Key = { accessKey: secretOut("s3-access-key", 20), secretKey: secretOut("s3-secret-key", 40) };
+        const buckets = s.localBuckets;
 
-        const postgres = createLocalPostgres(s, pw.postgres, k8sOpts);
-        const redis = createLocalRedis(s, { app: pw.redis, exporter: pw.redisExporter, probe: pw.redisProbe }, k8sOpts);
-        const influx = createLocalInflux(s, { password: pw.influxdb, token: influxToken }, k8sOpts);
-        const store = createLocalObjectStore(s, s3Key, LOCAL_BUCKETS, k8sOpts);
+        const postgres = createLocalPostgres(name, s, pw.postgres, k8sOpts);
+        const redis = createLocalRedis(name, s, { app: pw.redis, exporter: pw.redisExporter, probe: pw.redisProbe }, k8sOpts);
+        const influx = createLocalInflux(name, s, { password: pw.influxdb, token: influxToken }, k8sOpts);
+        const store = createLocalObjectStore(name, s, s3Key, buckets, k8sOpts);
 
         const connections: StoreConnections = {
             postgres: { host: postgres.host, readerHosts: [], password: pw.postgres, sslMode: "disable", exporterPassword: pw.exporter },
@@ -198,8 +199,8 @@ export class DataTier extends pulumi.ComponentResource {
             s3: {
                 endpoint: store.endpoint,
                 region: LOCAL_S3_REGION,
-                backupsBucket: LOCAL_BUCKETS.backups,
-                filesBucket: LOCAL_BUCKETS.files,
+                backupsBucket: buckets.backups,
+                filesBucket: buckets.files,
                 accessKeyId: s3Key.accessKey,
                 secretAccessKey: s3Key.secretKey,
             },
@@ -213,36 +214,24 @@ export class DataTier extends pulumi.ComponentResource {
                 influxdbHost: pulumi.output(influx.host),
                 s3Endpoint: pulumi.output(store.endpoint),
             },
-            backupsBucket: pulumi.output(LOCAL_BUCKETS.backups),
-            filesBucket: pulumi.output(LOCAL_BUCKETS.files),
-            jobsNamespace: NAMESPACES.data,
+            backupsBucket: pulumi.output(buckets.backups),
+            filesBucket: pulumi.output(buckets.files),
+            jobsNamespace: s.namespaces.data,
             databases: [postgres.statefulSet, store.bootstrap],
             localStores: [postgres.statefulSet, redis.statefulSet, influx.statefulSet, store.statefulSet, store.bootstrap],
-            jobPolicies: [jobEgressPolicy("local")],
-            storePolicies: localStorePolicies(),
+            jobPolicies: [jobEgressPolicy("local", s.namespaces.data)],
+            storePolicies: localStorePolicies(s.namespaces),
         };
     }
 
     /** prod: managed AWS stores in the VPC's private subnets; the Jobs run in the app namespace with IRSA. */
-    private production(
-        args: DataTierArgs,
-        pw: Record<"postgres" | "exporter" | "redis" | "redisExporter" | "redisProbe" | "influxdb", pulumi.Output<string>>,
-        k8sOpts: { parent: pulumi.Resource; provider: k8s.Provider },
-    ): ProfileResult {
-        const network = args.network;
-        if (!network) {
-            throw new pulumi.RunError(
-                "DataTier (production profile): args.network is missing. RDS, ElastiCache and Timestream need the cluster tier's " +
-                    "VPC (vpcId, vpcCidr, privateSubnetIds, nodeSecurityGroupId, availabilityZones: ClusterComponent.network).",
-            );
-        }
-        if (!args.oidcProviderArn || !args.oidcProviderUrl) {
-            throw new pulumi.RunError("DataTier (production profile): args.oidcProviderArn and args.oidcProviderUrl are missing; the backup Jobs reach S3 through IRSA.");
-        }
-        if (!args.region) throw new pulumi.RunError("DataTier (production profile): args.region is missing (aws:region).");
-        const s = args.settings;
-        const prefix = args.clusterName;
-        const tags = { ...(args.tags ?? {}), tier: "data" };
+    private production(name: string, s: ResolvedDataTierArgs, pw: Passwords, k8sOpts: K8sOpts): ProfileResult {
+        // validateDataTierArgs has refused production args without these.
+        const network = s.network!;
+        const region = s.region!;
+        const prefix = s.awsNamePrefix;
+        const names = { base: name, prefix };
+        const tags = { ...(s.tags ?? {}), tier: "data" };
         const parent = this;
 
         // The zones of the cluster's private subnets, which are the subnets of every subnet group below. Not a
@@ -251,28 +240,28 @@ export class DataTier extends pulumi.ComponentResource {
         // zone without a subnet fails to create; availabilityZone is also create-only on a protected replica.
         const zones = network.availabilityZones.apply((n) => n.slice(0, 3));
         const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-        const keys = createDataKeys(prefix, tags, parent, { accountId, region: args.region });
+        const keys = createDataKeys(names, tags, parent, { accountId, region });
         const sg = {
-            postgres: storeSecurityGroup(prefix, "postgres", network, tags, parent),
-            redis: storeSecurityGroup(prefix, "redis", network, tags, parent),
-            influxdb: storeSecurityGroup(prefix, "influxdb", network, tags, parent),
+            postgres: storeSecurityGroup(names, "postgres", network, tags, parent),
+            redis: storeSecurityGroup(names, "redis", network, tags, parent),
+            influxdb: storeSecurityGroup(names, "influxdb", network, tags, parent),
         };
 
         const postgres = createRdsPostgres(
-            { prefix, settings: s.postgres, network, securityGroupId: sg.postgres.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, password: pw.postgres, tags },
+            { ...names, settings: s.postgres, network, securityGroupId: sg.postgres.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, password: pw.postgres, tags },
             parent,
         );
         const redis = createElastiCacheRedis(
-            { prefix, settings: s.redis, network, securityGroupId: sg.redis.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, passwords: { app: pw.redis, exporter: pw.redisExporter }, tags },
+            { ...names, settings: s.redis, network, securityGroupId: sg.redis.id, kmsKeyArn: keys.databases.arn, availabilityZones: zones, passwords: { app: pw.redis, exporter: pw.redisExporter }, tags },
             parent,
         );
-        const influx = createTimestreamInflux({ prefix, settings: s.influxdb, network, securityGroupId: sg.influxdb.id, password: pw.influxdb, tags }, parent);
-        const buckets = createS3Buckets({ prefix, settings: s.objectStorage, kmsKeyArn: keys.buckets.arn, accountId, region: args.region, tags }, parent);
+        const influx = createTimestreamInflux({ ...names, settings: s.influxdb, network, securityGroupId: sg.influxdb.id, password: pw.influxdb, tags }, parent);
+        const buckets = createS3Buckets({ ...names, settings: s.objectStorage, kmsKeyArn: keys.buckets.arn, accountId, region, tags }, parent);
 
         if (s.secondRegion) {
             createSecondRegion(
                 {
-                    prefix,
+                    ...names,
                     region: s.secondRegion,
                     settings: s,
                     accountId,
@@ -284,31 +273,32 @@ export class DataTier extends pulumi.ComponentResource {
             );
         }
 
+        const jobsNamespace = s.namespaces.app;
         const role = createIrsaRole(
             {
-                name: `${prefix}-data-jobs`,
-                oidcProviderArn: args.oidcProviderArn,
-                oidcProviderUrl: args.oidcProviderUrl,
-                namespace: NAMESPACES.app,
-                serviceAccount: JOBS_SERVICE_ACCOUNT,
+                name: `${name}-jobs-irsa`,
+                oidcProviderArn: s.oidcProviderArn!,
+                oidcProviderUrl: s.oidcProviderUrl!,
+                namespace: jobsNamespace,
+                serviceAccount: s.jobsServiceAccountName,
                 policy: pulumi.all([buckets.backups.arn, keys.buckets.arn]).apply(([b, k]) => backupsAccessPolicy(b, k)),
                 tags,
             },
             parent,
         );
-        if (args.appRoleName) {
+        if (s.appRoleName) {
             new aws.iam.RolePolicy(
-                `${prefix}-app-files`,
-                { role: args.appRoleName, policy: pulumi.all([buckets.files.arn, keys.buckets.arn]).apply(([b, k]) => filesAccessPolicy(b, k, args.region!)) },
+                `${name}-app-files`,
+                { role: s.appRoleName, policy: pulumi.all([buckets.files.arn, keys.buckets.arn]).apply(([b, k]) => filesAccessPolicy(b, k, region)) },
                 { parent },
             );
         }
         new k8s.core.v1.ServiceAccount(
-            "data-jobs",
+            `${name}-jobs`,
             {
                 metadata: {
-                    name: JOBS_SERVICE_ACCOUNT,
-                    namespace: NAMESPACES.app,
+                    name: s.jobsServiceAccountName,
+                    namespace: jobsNamespace,
                     annotations: { "eks.amazonaws.com/role-arn": role.arn },
                     labels: { "app.kubernetes.io/part-of": "deepalpha", "app.kubernetes.io/component": "data" },
                 },
@@ -318,12 +308,12 @@ export class DataTier extends pulumi.ComponentResource {
         );
 
         const influxUrl = pulumi.interpolate`https://${influx.endpoint}:${DATA_PORTS.influxdb}`;
-        const s3Endpoint = `https://s3.${args.region}.amazonaws.com`;
+        const s3Endpoint = `https://s3.${region}.amazonaws.com`;
         const connections: StoreConnections = {
             postgres: { host: postgres.host, readerHosts: postgres.readerHosts, password: pw.postgres, sslMode: "require", exporterPassword: pw.exporter },
             redis: { host: redis.host, password: pw.redis, tls: true, user: REDIS_USERS.app },
             influxdb: { url: influxUrl, org: s.influxdb.organization, bucket: s.influxdb.bucket, username: DB.influxUser, password: pw.influxdb },
-            s3: { endpoint: s3Endpoint, region: args.region, backupsBucket: buckets.backups.bucket, filesBucket: buckets.files.bucket },
+            s3: { endpoint: s3Endpoint, region, backupsBucket: buckets.backups.bucket, filesBucket: buckets.files.bucket },
         };
         return {
             connections,
@@ -336,10 +326,10 @@ export class DataTier extends pulumi.ComponentResource {
             },
             backupsBucket: buckets.backups.bucket,
             filesBucket: buckets.files.bucket,
-            jobsNamespace: NAMESPACES.app,
-            jobsServiceAccount: JOBS_SERVICE_ACCOUNT,
+            jobsNamespace,
+            jobsServiceAccount: s.jobsServiceAccountName,
             databases: [postgres.primary],
-            jobPolicies: [jobEgressPolicy("production", network.vpcCidr)],
+            jobPolicies: [jobEgressPolicy("production", jobsNamespace, network.vpcCidr)],
             influxInstance: influx,
             storePolicies: [],
         };

@@ -13,7 +13,8 @@ export interface DataKeys {
 export const DATA_KEY_SERVICES = { databases: ["rds", "elasticache"], buckets: ["s3"] } as const;
 
 export function createDataKeys(
-    prefix: string,
+    /** base: the tier instance's name (Pulumi names `${base}-<key>-key`); prefix: of the aliases (`alias/${prefix}-<key>`). */
+    names: { base: string; prefix: string },
     tags: Record<string, string>,
     parent: pulumi.Resource,
     where: { accountId: pulumi.Input<string>; region: string },
@@ -21,7 +22,7 @@ export function createDataKeys(
     const partition = aws.getPartitionOutput({}, { parent }).partition;
     const key = (name: keyof typeof DATA_KEY_SERVICES, description: string) => {
         const k = new aws.kms.Key(
-            `${prefix}-${name}`,
+            `${names.base}-${name}-key`,
             {
                 description,
                 policy: pulumi
@@ -34,7 +35,7 @@ export function createDataKeys(
             },
             { parent, protect: true },
         );
-        new aws.kms.Alias(`${prefix}-${name}`, { name: `alias/${prefix}-${name}`, targetKeyId: k.keyId }, { parent });
+        new aws.kms.Alias(`${names.base}-${name}-key`, { name: `alias/${names.prefix}-${name}`, targetKeyId: k.keyId }, { parent });
         return k;
     };
     return {

@@ -5,10 +5,8 @@
 // `pulumi up` leaves it alone (server-side apply only owns the fields it sets).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CONNECTION_KEYS, NAMESPACES } from "@deepalpha/shared";
+import { CONNECTION_KEYS } from "@deepalpha/shared";
 import { DATA_JOB_LABEL, dataLabels, jobContainer, jobPodSpec, scratchVolumes } from "./common";
-
-export const TOKEN_WRITER = "deepalpha-influxdb-token-writer";
 
 /** The Job's script (curl in the AWS CLI image). Pure, for tests. */
 export function appTokenScript(secretName: string): string {
@@ -38,19 +36,31 @@ export function appTokenScript(secretName: string): string {
 }
 
 export function createInfluxAppTokenJob(
-    a: { secretName: string; jobsSecretName: pulumi.Input<string>; awsCliImage: string; dependsOn: pulumi.Resource[] },
+    a: {
+        /** The tier instance's name: the Pulumi names are `${base}-...`. */
+        base: string;
+        /** The app namespace, where the connection Secret is. */
+        namespace: string;
+        secretName: string;
+        /** Name of the Job's ServiceAccount, Role and RoleBinding. */
+        writerName: string;
+        jobsSecretName: pulumi.Input<string>;
+        awsCliImage: string;
+        dependsOn: pulumi.Resource[];
+    },
     opts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.Job {
-    const ns = NAMESPACES.app;
+    const ns = a.namespace;
+    const TOKEN_WRITER = a.writerName;
     const labels = dataLabels("influxdb-app-token", "credentials");
     const sa = new k8s.core.v1.ServiceAccount(
-        "data-influxdb-token-writer",
+        `${a.base}-influxdb-token-writer`,
         { metadata: { name: TOKEN_WRITER, namespace: ns, labels }, automountServiceAccountToken: false },
         opts,
     );
     // Read and patch the one connection Secret, nothing else.
     const role = new k8s.rbac.v1.Role(
-        "data-influxdb-token-writer",
+        `${a.base}-influxdb-token-writer`,
         {
             metadata: { name: TOKEN_WRITER, namespace: ns, labels },
             rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [a.secretName], verbs: ["get", "patch"] }],
@@ -58,7 +68,7 @@ export function createInfluxAppTokenJob(
         opts,
     );
     const binding = new k8s.rbac.v1.RoleBinding(
-        "data-influxdb-token-writer",
+        `${a.base}-influxdb-token-writer`,
         {
             metadata: { name: TOKEN_WRITER, namespace: ns, labels },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: TOKEN_WRITER },
@@ -81,7 +91,7 @@ export function createInfluxAppTokenJob(
         volumes: scratchVolumes(["tmp"]),
     });
     return new k8s.batch.v1.Job(
-        "data-influxdb-app-token",
+        `${a.base}-influxdb-app-token`,
         {
             metadata: { name: "influxdb-app-token", namespace: ns, labels },
             spec: {

@@ -2,24 +2,25 @@
 // INFLUXDB_DB / INFLUXDB_ADMIN_USER belong to InfluxDB 1.x images). Password and operator token from Secrets.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { DataSettings } from "./settings";
-import { DATA_PORTS, NAMESPACES } from "@deepalpha/shared";
+import type { ResolvedDataTierArgs } from "./args";
+import { DATA_PORTS } from "@deepalpha/shared";
 import { DB, LOCAL_STORES, dataLabels, image } from "./common";
 import { createLocalStore, LocalStore } from "./local-store";
 
 export const INFLUXDB_SECRET = "influxdb-credentials";
 
 export function createLocalInflux(
-    settings: DataSettings,
+    base: string,
+    settings: ResolvedDataTierArgs,
     creds: { password: pulumi.Output<string>; token: pulumi.Output<string> },
-    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+    opts: pulumi.CustomResourceOptions,
 ): LocalStore & { secret: k8s.core.v1.Secret } {
     const name = LOCAL_STORES.influxdb;
     const s = settings.influxdb;
     const secret = new k8s.core.v1.Secret(
-        `data-${INFLUXDB_SECRET}`,
+        `${base}-${INFLUXDB_SECRET}`,
         {
-            metadata: { name: INFLUXDB_SECRET, namespace: NAMESPACES.data, labels: dataLabels(name, "timeseries") },
+            metadata: { name: INFLUXDB_SECRET, namespace: settings.namespaces.data, labels: dataLabels(name, "timeseries") },
             type: "Opaque",
             stringData: { username: DB.influxUser, password: creds.password, token: creds.token },
         },
@@ -28,6 +29,8 @@ export function createLocalInflux(
     const fromSecret = (key: string) => ({ secretKeyRef: { name: INFLUXDB_SECRET, key } });
     const store = createLocalStore(
         {
+            base,
+            namespace: settings.namespaces.data,
             name,
             component: "timeseries",
             // UID/GID of `influxdb` in the official image.

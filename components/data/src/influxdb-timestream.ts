@@ -6,14 +6,17 @@
 // the seed's pair without running replication ourselves.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { DataSettings } from "./settings";
+import type { ResolvedDataTierArgs } from "./args";
 import type { ClusterNetwork } from "@deepalpha/shared";
 import { DATA_PORTS } from "@deepalpha/shared";
 import { DATA_STORE_TIMEOUTS, DB } from "./common";
 
 export interface TimestreamInfluxArgs {
+    /** The tier instance's name: the Pulumi name is `${base}-influxdb-instance`. */
+    base: string;
+    /** Prefix of the instance's physical name. */
     prefix: string;
-    settings: DataSettings["influxdb"];
+    settings: ResolvedDataTierArgs["influxdb"];
     network: ClusterNetwork;
     securityGroupId: pulumi.Input<string>;
     password: pulumi.Output<string>;
@@ -23,7 +26,7 @@ export interface TimestreamInfluxArgs {
 export function createTimestreamInflux(a: TimestreamInfluxArgs, parent: pulumi.Resource): aws.timestreaminfluxdb.DbInstance {
     const s = a.settings;
     return new aws.timestreaminfluxdb.DbInstance(
-        `${a.prefix}-influxdb`,
+        `${a.base}-influxdb-instance`,
         {
             name: `${a.prefix}-influxdb`,
             dbInstanceType: s.instanceClass,

@@ -4,13 +4,18 @@
 // or a replaced StatefulSet leaves the PersistentVolumeClaims and their data behind.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES, selectorFor } from "@deepalpha/shared";
+import { selectorFor } from "@deepalpha/shared";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "@deepalpha/shared";
 import { dataLabels, scratchVolumes } from "./common";
 
 type Container = k8s.types.input.core.v1.Container;
 
 export interface LocalStoreSpec {
+    /** The tier instance's name: the Pulumi names are `${base}-${name}`. */
+    base: string;
+    /** Namespace of the store (the tier's data namespace). */
+    namespace: string;
+    /** StatefulSet, Service and app.kubernetes.io/name label. */
     name: string;
     component: string;
     /** UID/GID the image's server runs as. */
@@ -36,12 +41,12 @@ export interface LocalStore {
     host: string;
 }
 
-export function createLocalStore(spec: LocalStoreSpec, opts: pulumi.CustomResourceOptions & { provider: k8s.Provider }): LocalStore {
-    const ns = NAMESPACES.data;
+export function createLocalStore(spec: LocalStoreSpec, opts: pulumi.CustomResourceOptions): LocalStore {
+    const ns = spec.namespace;
     const labels = dataLabels(spec.name, spec.component);
     const scratch = spec.scratch ?? {};
     const service = new k8s.core.v1.Service(
-        `data-${spec.name}`,
+        `${spec.base}-${spec.name}`,
         {
             metadata: { name: spec.name, namespace: ns, labels },
             spec: {
@@ -53,7 +58,7 @@ export function createLocalStore(spec: LocalStoreSpec, opts: pulumi.CustomResour
         opts,
     );
     const statefulSet = new k8s.apps.v1.StatefulSet(
-        `data-${spec.name}`,
+        `${spec.base}-${spec.name}`,
         {
             metadata: { name: spec.name, namespace: ns, labels },
             spec: {

@@ -3,7 +3,8 @@
 // data Jobs may reach exactly the stores (and, in production, S3/STS over 443) they need.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DATA_PORTS, NAMESPACES, selectorFor } from "@deepalpha/shared";
+import { DATA_PORTS, selectorFor } from "@deepalpha/shared";
+import type { DataNamespaces } from "./args";
 import { DATA_JOB_LABEL, LOCAL_STORES } from "./common";
 import { OBJECT_STORE_METRICS_PORT } from "./object-storage-local";
 
@@ -20,13 +21,13 @@ export interface NamedPolicy {
     spec: PolicySpec;
 }
 
-/** Ingress to the in-cluster stores (local profile). Pure, for tests. */
-export function localStorePolicies(): NamedPolicy[] {
-    const app = nsPeer(NAMESPACES.app);
-    const monitoring = nsPeer(NAMESPACES.monitoring);
+/** Ingress to the in-cluster stores (local profile), in the data namespace. Pure, for tests. */
+export function localStorePolicies(namespaces: Required<DataNamespaces>): NamedPolicy[] {
+    const app = nsPeer(namespaces.app);
+    const monitoring = nsPeer(namespaces.monitoring);
     const ingress = (store: string, rules: PolicySpec["ingress"]): NamedPolicy => ({
         name: `${store}-ingress`,
-        namespace: NAMESPACES.data,
+        namespace: namespaces.data,
         spec: { podSelector: { matchLabels: selectorFor(store) }, policyTypes: ["Ingress"], ingress: rules },
     });
     return [
@@ -44,13 +45,16 @@ export function localStorePolicies(): NamedPolicy[] {
     ];
 }
 
-/** Egress of the data Jobs. Local: to the stores' pods. Production: to the VPC's data ports and to 443 (S3, STS). */
-export function jobEgressPolicy(profile: "local" | "production", vpcCidr?: string): NamedPolicy {
+/**
+ * Egress of the data Jobs, in their namespace. Local: to the stores' pods. Production: to the VPC's data ports
+ * and to 443 (S3, STS).
+ */
+export function jobEgressPolicy(profile: "local" | "production", namespace: string, vpcCidr?: string): NamedPolicy {
     if (profile === "local") {
         const to = (store: string, port: number) => ({ to: [{ podSelector: { matchLabels: selectorFor(store) } }], ports: [tcp(port)] });
         return {
             name: "data-jobs-egress",
-            namespace: NAMESPACES.data,
+            namespace,
             spec: {
                 podSelector: { matchLabels: { ...DATA_JOB_LABEL } },
                 policyTypes: ["Egress"],
@@ -65,7 +69,7 @@ export function jobEgressPolicy(profile: "local" | "production", vpcCidr?: strin
     if (!vpcCidr) throw new Error("jobEgressPolicy: production needs the VPC CIDR");
     return {
         name: "data-jobs-egress",
-        namespace: NAMESPACES.app,
+        namespace,
         spec: {
             podSelector: { matchLabels: { ...DATA_JOB_LABEL } },
             policyTypes: ["Egress"],
@@ -79,11 +83,12 @@ export function jobEgressPolicy(profile: "local" | "production", vpcCidr?: strin
     };
 }
 
-export function createPolicies(policies: NamedPolicy[], opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy[] {
+/** The policies as resources, each named `${base}-<namespace>-<policy name>` (unique as the object itself is). */
+export function createPolicies(base: string, policies: NamedPolicy[], opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy[] {
     return policies.map(
         (p) =>
             new k8s.networking.v1.NetworkPolicy(
-                `data-${p.namespace}-${p.name}`,
+                `${base}-${p.namespace}-${p.name}`,
                 { metadata: { name: p.name, namespace: p.namespace, labels: { "app.kubernetes.io/part-of": "deepalpha", "app.kubernetes.io/component": "data" } }, spec: p.spec },
                 opts,
             ),

@@ -5,8 +5,8 @@
 // Expiration.Days into a TTL on the bucket's path, so expired backups are dropped by the store itself).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { DataSettings } from "./settings";
-import { DATA_PORTS, NAMESPACES } from "@deepalpha/shared";
+import type { ResolvedDataTierArgs } from "./args";
+import { DATA_PORTS } from "@deepalpha/shared";
 import { AWS_CLI_PATH_STYLE, DATA_JOB_LABEL, LOCAL_STORES, dataLabels, image, jobContainer, jobPodSpec, scratchVolumes } from "./common";
 import { createLocalStore, LocalStore } from "./local-store";
 
@@ -34,16 +34,17 @@ export interface LocalObjectStore extends LocalStore {
 }
 
 export function createLocalObjectStore(
-    settings: DataSettings,
+    base: string,
+    settings: ResolvedDataTierArgs,
     creds: { accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> },
     buckets: { backups: string; files: string },
-    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+    opts: pulumi.CustomResourceOptions,
 ): LocalObjectStore {
     const name = LOCAL_STORES.objectStore;
-    const ns = NAMESPACES.data;
+    const ns = settings.namespaces.data;
     const labels = dataLabels(name, "object-storage");
     const secret = new k8s.core.v1.Secret(
-        `data-${OBJECT_STORE_SECRET}`,
+        `${base}-${OBJECT_STORE_SECRET}`,
         {
             metadata: { name: OBJECT_STORE_SECRET, namespace: ns, labels },
             type: "Opaque",
@@ -58,6 +59,8 @@ export function createLocalObjectStore(
     const s3Port = DATA_PORTS.s3;
     const store = createLocalStore(
         {
+            base,
+            namespace: ns,
             name,
             component: "object-storage",
             uid: 10001,
@@ -109,7 +112,7 @@ export function createLocalObjectStore(
         `aws s3api put-bucket-lifecycle-configuration --bucket ${buckets.backups} --lifecycle-configuration '${localBackupsLifecycle(settings.objectStorage.backupRetentionDays)}'`,
     ].join("\n");
     const bootstrap = new k8s.batch.v1.Job(
-        "data-buckets",
+        `${base}-buckets`,
         {
             metadata: { name: "object-store-buckets", namespace: ns, labels: dataLabels("object-store-buckets", "object-storage") },
             spec: {

@@ -4,11 +4,14 @@
 // recoverable as noncurrent versions for a configured number of days.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { DataSettings } from "./settings";
+import type { ObjectStorageArgs } from "./args";
 
 export interface S3BucketsArgs {
+    /** The tier instance's name: the Pulumi names are `${base}-backups` and `${base}-files` (and their children's). */
+    base: string;
+    /** Prefix of the bucket names. */
     prefix: string;
-    settings: DataSettings["objectStorage"];
+    settings: Required<ObjectStorageArgs>;
     kmsKeyArn: pulumi.Input<string>;
     accountId: pulumi.Input<string>;
     region: string;
@@ -26,7 +29,7 @@ export interface S3Buckets {
 export const BACKUP_NONCURRENT_DAYS = 1;
 
 /** Lifecycle rules of a bucket. Pure, for tests. */
-export function lifecycleRules(kind: "backups" | "files", s: DataSettings["objectStorage"]) {
+export function lifecycleRules(kind: "backups" | "files", s: Required<ObjectStorageArgs>) {
     const abort = { daysAfterInitiation: 1 };
     if (kind === "backups") {
         return [
@@ -77,7 +80,7 @@ export function tlsOnlyPolicy(bucketArn: string): string {
 export function createS3Buckets(a: S3BucketsArgs, parent: pulumi.Resource): S3Buckets {
     const versionings: Partial<Record<"backups" | "files", aws.s3.BucketVersioning>> = {};
     const make = (kind: "backups" | "files") => {
-        const name = `${a.prefix}-${kind}`;
+        const name = `${a.base}-${kind}`;
         const bucket = new aws.s3.Bucket(
             name,
             {

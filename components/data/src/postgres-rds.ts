@@ -2,15 +2,18 @@
 // parameter group, gp3 storage encrypted with the data tier's KMS key, private, 5432 from the nodes only.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { DataSettings } from "./settings";
+import type { ResolvedDataTierArgs } from "./args";
 import type { ClusterNetwork } from "@deepalpha/shared";
 import { DATA_PORTS } from "@deepalpha/shared";
 import { DATA_STORE_TIMEOUTS, DB, postgresMajor } from "./common";
 import { rdsTuningParameters } from "./postgres-tuning";
 
 export interface RdsPostgresArgs {
+    /** The tier instance's name: the Pulumi names are `${base}-postgres...`. */
+    base: string;
+    /** Prefix of the physical names (RDS identifiers). */
     prefix: string;
-    settings: DataSettings["postgres"];
+    settings: ResolvedDataTierArgs["postgres"];
     network: ClusterNetwork;
     securityGroupId: pulumi.Input<string>;
     kmsKeyArn: pulumi.Input<string>;
@@ -46,12 +49,12 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
     const stateful = { parent, protect: true, customTimeouts: DATA_STORE_TIMEOUTS.postgres };
 
     const subnets = new aws.rds.SubnetGroup(
-        `${a.prefix}-postgres`,
+        `${a.base}-postgres-subnets`,
         { description: "DeepAlpha PostgreSQL: the VPC's private subnets", subnetIds: a.network.privateSubnetIds, tags: a.tags },
         { parent },
     );
     const params = new aws.rds.ParameterGroup(
-        `${a.prefix}-postgres${major}`,
+        `${a.base}-postgres${major}-params`,
         {
             family: `postgres${major}`,
             description: "DeepAlpha: the seed's PostgreSQL tuning in RDS units, TLS only",
@@ -88,7 +91,7 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
     };
 
     const primary = new aws.rds.Instance(
-        identifier,
+        `${a.base}-postgres-primary`,
         {
             ...common,
             identifier,
@@ -122,7 +125,7 @@ export function createRdsPostgres(a: RdsPostgresArgs, parent: pulumi.Resource): 
         const id = `${identifier}-replica-${i + 1}`;
         replicas.push(
             new aws.rds.Instance(
-                id,
+                `${a.base}-postgres-replica-${i + 1}`,
                 {
                     ...common,
                     identifier: id,

@@ -14,7 +14,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import type { DataSettings } from "./settings";
+import type { ResolvedDataTierArgs } from "./args";
 import type { ClusterNetwork } from "@deepalpha/shared";
 import { DATA_PORTS } from "@deepalpha/shared";
 import { DATA_STORE_TIMEOUTS } from "./common";
@@ -72,8 +72,11 @@ export function elastiCacheAccessString(rules: string, engineVersion: string): s
 export const ELASTICACHE_DISABLED_DEFAULT_ACCESS = "off -@all";
 
 export interface ElastiCacheRedisArgs {
+    /** The tier instance's name: the Pulumi names are `${base}-redis...`. */
+    base: string;
+    /** Prefix of the physical names (replication group, user group and user IDs). */
     prefix: string;
-    settings: DataSettings["redis"];
+    settings: ResolvedDataTierArgs["redis"];
     network: ClusterNetwork;
     securityGroupId: pulumi.Input<string>;
     kmsKeyArn: pulumi.Input<string>;
@@ -94,14 +97,14 @@ export function createElastiCacheRedis(a: ElastiCacheRedisArgs, parent: pulumi.R
     const s = a.settings;
     const nodes = 1 + s.replicas;
     const subnets = new aws.elasticache.SubnetGroup(
-        `${a.prefix}-redis`,
+        `${a.base}-redis-subnets`,
         { description: "DeepAlpha Redis: the VPC's private subnets", subnetIds: a.network.privateSubnetIds, tags: a.tags },
         { parent },
     );
     const id = `${a.prefix}-redis`;
     const user = (key: string, userName: string, accessString: string, password: pulumi.Output<string>) =>
         new aws.elasticache.User(
-            `${id}-${key}`,
+            `${a.base}-redis-user-${key}`,
             {
                 userId: `${id}-${key}`,
                 userName,
@@ -113,19 +116,19 @@ export function createElastiCacheRedis(a: ElastiCacheRedisArgs, parent: pulumi.R
             { parent },
         );
     // Nobody logs in as default: its password is generated and handed to no one, and the user is off.
-    const defaultPassword = new random.RandomPassword(`${id}-default-user`, { length: 32, special: false }, { parent }).result;
+    const defaultPassword = new random.RandomPassword(`${a.base}-redis-default-user`, { length: 32, special: false }, { parent }).result;
     const users = [
         user("default", "default", ELASTICACHE_DISABLED_DEFAULT_ACCESS, pulumi.secret(defaultPassword)),
         user("app", REDIS_USERS.app, elastiCacheAccessString(REDIS_ACL_RULES.app, s.engineVersion), a.passwords.app),
         user("exporter", REDIS_USERS.exporter, elastiCacheAccessString(REDIS_ACL_RULES.exporter, s.engineVersion), a.passwords.exporter),
     ];
     const userGroup = new aws.elasticache.UserGroup(
-        id,
+        `${a.base}-redis-users`,
         { userGroupId: id, engine: "redis", userIds: users.map((u) => u.userId), tags: a.tags },
         { parent },
     );
     const group = new aws.elasticache.ReplicationGroup(
-        id,
+        `${a.base}-redis-group`,
         {
             replicationGroupId: id,
             description: "DeepAlpha Redis: primary plus replicas, Multi-AZ",

@@ -4,8 +4,8 @@
 // the command line, not in an env literal.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { DataSettings } from "./settings";
-import { DATA_PORTS, NAMESPACES } from "@deepalpha/shared";
+import type { ResolvedDataTierArgs } from "./args";
+import { DATA_PORTS } from "@deepalpha/shared";
 import { LOCAL_STORES, dataLabels, image } from "./common";
 import { createLocalStore, LocalStore } from "./local-store";
 
@@ -56,16 +56,17 @@ export function localRedisConf(): string {
 }
 
 export function createLocalRedis(
-    settings: DataSettings,
+    base: string,
+    settings: ResolvedDataTierArgs,
     passwords: { app: pulumi.Output<string>; exporter: pulumi.Output<string>; probe: pulumi.Output<string> },
-    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+    opts: pulumi.CustomResourceOptions,
 ): LocalStore & { secret: k8s.core.v1.Secret } {
     const name = LOCAL_STORES.redis;
     const labels = dataLabels(name, "cache");
     const secret = new k8s.core.v1.Secret(
-        `data-${REDIS_SECRET}`,
+        `${base}-${REDIS_SECRET}`,
         {
-            metadata: { name: REDIS_SECRET, namespace: NAMESPACES.data, labels },
+            metadata: { name: REDIS_SECRET, namespace: settings.namespaces.data, labels },
             type: "Opaque",
             stringData: {
                 "probe-password": passwords.probe,
@@ -77,14 +78,16 @@ export function createLocalRedis(
         opts,
     );
     const config = new k8s.core.v1.ConfigMap(
-        `data-${name}-config`,
-        { metadata: { namespace: NAMESPACES.data, labels }, data: { "redis.conf": localRedisConf() } },
+        `${base}-${name}-config`,
+        { metadata: { namespace: settings.namespaces.data, labels }, data: { "redis.conf": localRedisConf() } },
         opts,
     );
     // redis-cli reads the password from REDISCLI_AUTH: the probes never show it.
     const ping = ["sh", "-c", `redis-cli --no-auth-warning --user ${REDIS_USERS.probe} -p ${DATA_PORTS.redis} ping | grep -q PONG`];
     const store = createLocalStore(
         {
+            base,
+            namespace: settings.namespaces.data,
             name,
             component: "cache",
             // UID of `redis` in the Alpine image; GID 1000 owns /data there.

@@ -141,7 +141,7 @@ export function createRestoreDrill(a: RestoreDrillArgs, opts: pulumi.CustomResou
         resources: restoreResources,
     });
     return new k8s.batch.v1.CronJob(
-        `data-${RESTORE_DRILL}`,
+        `${a.base}-${RESTORE_DRILL}`,
         {
             metadata: { name: RESTORE_DRILL, namespace: a.namespace, labels },
             spec: {

@@ -138,6 +138,8 @@ $check$;
 }
 
 export interface SchemaJobsArgs {
+    /** The tier instance's name: the Pulumi names are `${base}-trades-...`. */
+    base: string;
     namespace: string;
     postgresImage: string;
     monthsAhead: number;
@@ -158,7 +160,7 @@ export function createSchemaJobs(a: SchemaJobsArgs, opts: pulumi.CustomResourceO
     // No fixed name: a changed migration gets a new ConfigMap, which changes the Job's pod template and so
     // replaces the Job, which runs the (idempotent) migration again.
     const sql = new k8s.core.v1.ConfigMap(
-        "data-trades-schema",
+        `${a.base}-trades-schema`,
         { metadata: { namespace: a.namespace, labels }, data: { "0001_trades.sql": migrationSql(), "partitions.sql": partitionSql() } },
         opts,
     );
@@ -179,7 +181,7 @@ export function createSchemaJobs(a: SchemaJobsArgs, opts: pulumi.CustomResourceO
     const podLabels = { ...labels, ...DATA_JOB_LABEL };
 
     const migration = new k8s.batch.v1.Job(
-        "data-trades-migration",
+        `${a.base}-trades-migration`,
         {
             metadata: { name: "trades-migration", namespace: a.namespace, labels },
             spec: {
@@ -195,7 +197,7 @@ export function createSchemaJobs(a: SchemaJobsArgs, opts: pulumi.CustomResourceO
         { ...opts, dependsOn: [sql, ...a.dependsOn], customTimeouts: { create: "30m", update: "30m" } },
     );
     const partitions = new k8s.batch.v1.CronJob(
-        "data-trades-partitions",
+        `${a.base}-trades-partitions`,
         {
             metadata: { name: "trades-partitions", namespace: a.namespace, labels },
             spec: {

@@ -6,7 +6,7 @@
 // AWS provider 7's resource-level `region` places each resource; IAM is global.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { DataSettings } from "./settings";
+import type { ResolvedDataTierArgs } from "./args";
 import { serviceKeyPolicy } from "@deepalpha/shared";
 import { lifecycleRules, tlsOnlyPolicy } from "./object-storage-s3";
 
@@ -14,9 +14,12 @@ import { lifecycleRules, tlsOnlyPolicy } from "./object-storage-s3";
 export const DR_KEY_SERVICES = ["s3", "rds"] as const;
 
 export interface SecondRegionArgs {
+    /** The tier instance's name: the Pulumi names are `${base}-...`. */
+    base: string;
+    /** Prefix of the physical names (the replica bucket, the key's alias). */
     prefix: string;
     region: string;
-    settings: Pick<DataSettings, "objectStorage" | "postgres">;
+    settings: Pick<ResolvedDataTierArgs, "objectStorage" | "postgres">;
     accountId: pulumi.Input<string>;
     source: { bucket: aws.s3.Bucket; versioning: aws.s3.BucketVersioning; kmsKeyArn: pulumi.Input<string> };
     rdsInstanceArn: pulumi.Input<string>;
@@ -53,7 +56,7 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
     const region = a.region;
     const tags = { ...a.tags, "deepalpha.io/role": "disaster-recovery" };
     const key = new aws.kms.Key(
-        `${a.prefix}-dr-backups`,
+        `${a.base}-dr-backups-key`,
         {
             region,
             description: `DeepAlpha disaster recovery (${region}): replicated backups and RDS automated backups`,
@@ -67,9 +70,9 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
         },
         { parent, protect: true },
     );
-    new aws.kms.Alias(`${a.prefix}-dr-backups`, { region, name: `alias/${a.prefix}-dr-backups`, targetKeyId: key.keyId }, { parent });
+    new aws.kms.Alias(`${a.base}-dr-backups-key`, { region, name: `alias/${a.prefix}-dr-backups`, targetKeyId: key.keyId }, { parent });
 
-    const name = `${a.prefix}-backups-replica`;
+    const name = `${a.base}-backups-replica`;
     const bucket = new aws.s3.Bucket(
         name,
         { region, bucket: pulumi.interpolate`${a.prefix}-backups-replica-${a.accountId}-${region}`, forceDestroy: false, tags: { ...tags, "deepalpha.io/purpose": "backups" } },
@@ -92,7 +95,7 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
     new aws.s3.BucketLifecycleConfiguration(name, { region, bucket: bucket.id, rules: lifecycleRules("backups", a.settings.objectStorage) }, { ...child, dependsOn: [versioning] });
 
     const role = new aws.iam.Role(
-        `${a.prefix}-backups-replication`,
+        `${a.base}-backups-replication`,
         {
             description: "S3 replication of the DeepAlpha backups bucket to the disaster-recovery region",
             assumeRolePolicy: JSON.stringify({
@@ -104,7 +107,7 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
         { parent },
     );
     const policy = new aws.iam.RolePolicy(
-        `${a.prefix}-backups-replication`,
+        `${a.base}-backups-replication`,
         {
             role: role.id,
             policy: pulumi
@@ -114,7 +117,7 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
         { parent },
     );
     const replication = new aws.s3.BucketReplicationConfig(
-        `${a.prefix}-backups`,
+        `${a.base}-backups`,
         {
             bucket: a.source.bucket.id,
             role: role.arn,
@@ -136,7 +139,7 @@ export function createSecondRegion(a: SecondRegionArgs, parent: pulumi.Resource)
 
     // Created in the destination region (the provider's note); the source instance's retention at most.
     const rdsBackups = new aws.rds.InstanceAutomatedBackupsReplication(
-        `${a.prefix}-postgres-backups`,
+        `${a.base}-postgres-backups-replica`,
         { region, sourceDbInstanceArn: a.rdsInstanceArn, kmsKeyId: key.arn, retentionPeriod: a.settings.postgres.backupRetentionDays },
         { parent },
     );

@@ -7,8 +7,9 @@ import { DATA_PORTS } from "@deepalpha/shared";
 
 export type StoreKind = "postgres" | "redis" | "influxdb";
 
+/** Pulumi name `${base}-<kind>-sg`; the Name tag `${prefix}-<kind>`. */
 export function storeSecurityGroup(
-    prefix: string,
+    names: { base: string; prefix: string },
     kind: StoreKind,
     network: ClusterNetwork,
     tags: Record<string, string>,
@@ -16,7 +17,7 @@ export function storeSecurityGroup(
 ): aws.ec2.SecurityGroup {
     const port = DATA_PORTS[kind];
     return new aws.ec2.SecurityGroup(
-        `${prefix}-${kind}`,
+        `${names.base}-${kind}-sg`,
         {
             description: `DeepAlpha ${kind}: ${port}/tcp from the EKS worker nodes only`,
             vpcId: network.vpcId,
@@ -30,7 +31,7 @@ export function storeSecurityGroup(
                 },
             ],
             egress: [],
-            tags: { ...tags, Name: `${prefix}-${kind}` },
+            tags: { ...tags, Name: `${names.prefix}-${kind}` },
         },
         { parent },
     );
