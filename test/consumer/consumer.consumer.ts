@@ -22,7 +22,12 @@ interface PackResult {
 }
 
 function run(cmd: string, args: string[], cwd: string): string {
-    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    try {
+        return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    } catch (e) {
+        const x = e as { stdout?: string; stderr?: string; message: string };
+        throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed:\n${x.stdout ?? ""}${x.stderr ?? ""}`);
+    }
 }
 
 describe("consumer: the tier packages installed from their tarballs by another program", function () {
@@ -111,7 +116,8 @@ describe("consumer: the tier packages installed from their tarballs by another p
     });
 
     it("bad args stop the program before anything of the tier is registered, naming each argument and what is allowed", () => {
-        const doc = JSON.parse(run("node", ["out/run.js", "bad"], consumer)) as { error: string; registered: number };
+        const doc = JSON.parse(run("node", ["out/run.js", "bad"], consumer)) as { error: string; runError: boolean; registered: number };
+        expect(doc.runError, "a pulumi.RunError: pulumi up prints the message without a stack trace").to.equal(true);
         expect(doc.error).to.equal(
             [
                 'invalid arguments for DataTier "orders":',

@@ -27,20 +27,25 @@ async function main(): Promise<void> {
     const bad = process.argv[2] === "bad";
     const seen: Seen[] = [];
     let outputs: Record<string, pulumi.Output<string>> = {};
-    try {
-        await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation((a) => {
-                seen.push({ type: a.type, name: a.name, resource: a.resource, props: a.props as Record<string, unknown> });
-                return undefined;
-            });
-            outputs = program(bad ? { backupSchedule: "every night", partitionMonthsAhead: 0, postgres: { volumeSize: "lots" } } : {});
-            return {};
+    let error: unknown;
+    await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((a) => {
+            seen.push({ type: a.type, name: a.name, resource: a.resource, props: a.props as Record<string, unknown> });
+            return undefined;
         });
-    } catch (e) {
-        process.stdout.write(JSON.stringify({ error: e instanceof Error ? e.message : String(e), registered: seen.length }));
+        try {
+            outputs = program(bad ? { backupSchedule: "every night", partitionMonthsAhead: 0, postgres: { volumeSize: "lots" } } : {});
+        } catch (e) {
+            error = e;
+        }
+        return {};
+    });
+    if (error !== undefined) {
+        const runError = pulumi.RunError.isInstance(error);
+        process.stdout.write(JSON.stringify({ error: error instanceof Error ? error.message : String(error), runError, registered: seen.length }));
         return;
     }
-    const value = <T>(o: unknown) => new Promise<T>((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
+    const value = <T>(o: unknown) => new Promise<T>((resolve) => pulumi.output(o as pulumi.Input<T>).apply((v) => resolve(v as T)));
     const resources = await Promise.all(
         seen.map(async (s) => {
             const metadata = (await value<{ name?: string; namespace?: string } | undefined>(s.props.metadata)) ?? {};
