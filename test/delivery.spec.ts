@@ -425,13 +425,14 @@ describe("delivery: GitHub Actions workflows", () => {
             for (const job of ["preview-dev", "preview-prod"]) expect(needsOf(wf.jobs[job]), job).to.include("checks");
         });
 
-        it("the offline gate: npm ci, npm test, then plan and policy:check of dev and prod, needing no secrets", () => {
+        it("the offline gate: npm ci, npm test, the packages from their tarballs, then plan and policy:check of dev and prod, needing no secrets", () => {
             const wf = workflow("checks.yml");
             expect(wf.on).to.have.property("workflow_call");
             const runs = runSteps(wf).map(({ step }) => step.run!.trim());
             expect(runs).to.deep.equal([
                 "npm ci --no-audit --no-fund",
                 "npm test",
+                "npm run test:consumer",
                 "npm run --silent plan -- --stack dev --json > plan-dev.json",
                 "npm run --silent policy:check -- plan-dev.json --stack dev",
                 "npm run --silent plan -- --stack prod --json > plan-prod.json",
