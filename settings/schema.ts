@@ -2,6 +2,7 @@
 // Pure data and zod, no Pulumi: the validator, the README's configuration reference and the tests all read it.
 import { z } from "zod";
 import { field } from "@deepalpha/shared";
+import { INFLUXDB_SETTINGS, OBJECT_STORAGE_SETTINGS, POSTGRES_SETTINGS, REDIS_SETTINGS } from "@deepalpha/data";
 import { EXECUTOR_CPU_TARGETS } from "./instance-families";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -84,46 +85,10 @@ export const clusterSchema = z
 
 export const dataSchema = z
     .object({
-        postgres: z
-            .object({
-                engineVersion: z
-                    .string()
-                    .regex(/^1[5-9](\.[0-9]+)?$/, { error: "expected PostgreSQL 15 or newer: a major version such as 16" })
-                    .describe("production: RDS PostgreSQL major version; RDS creates the instance on the major's current default minor and applies minor upgrades itself (check with aws rds describe-db-engine-versions)"),
-                instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an RDS instance class such as db.r6g.xlarge" }),
-                allocatedStorageGb: int(20, 65536),
-                maxAllocatedStorageGb: int(20, 65536),
-                readReplicas: int(0, 5),
-                backupRetentionDays: int(1, 35),
-                volumeSize: quantity().describe("local: PersistentVolumeClaim size"),
-            })
-            .strict(),
-        redis: z
-            .object({
-                engineVersion: z.string().regex(/^[6-8]\.[0-9]+$/, { error: "expected a Redis OSS version such as 7.1" }),
-                nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an ElastiCache node type such as cache.r6g.large" }),
-                replicas: int(0, 5),
-                snapshotRetentionDays: int(1, 35),
-                volumeSize: quantity(),
-            })
-            .strict(),
-        influxdb: z
-            .object({
-                instanceClass: z.string().regex(/^db\.influx\.[a-z0-9]+$/, { error: "expected a Timestream for InfluxDB class such as db.influx.large" }),
-                allocatedStorageGb: int(20, 16384),
-                organization: z.string().min(1),
-                bucket: z.string().min(1),
-                retention: z.string().regex(/^([0-9]+[smhdw])+$|^0$/, { error: "expected a duration such as 90d, or 0 for infinite" }),
-                volumeSize: quantity(),
-            })
-            .strict(),
-        objectStorage: z
-            .object({
-                backupRetentionDays: int(1, 3650).describe("days a backup is kept before the lifecycle rule expires it"),
-                filesNoncurrentVersionDays: int(1, 3650).describe("production: days an overwritten or deleted object in the files bucket stays recoverable"),
-                volumeSize: quantity(),
-            })
-            .strict(),
+        postgres: POSTGRES_SETTINGS,
+        redis: REDIS_SETTINGS,
+        influxdb: INFLUXDB_SETTINGS,
+        objectStorage: OBJECT_STORAGE_SETTINGS,
         backupSchedule: cron().describe("cron schedule of the daily pg_dump and InfluxDB backups"),
         secondRegion: z
             .string()

@@ -23,7 +23,7 @@ export {
     resolveDataTierArgs,
     type DataStoreSettings,
 } from "./defaults";
-export { dataTierArgsSchema, validateDataTierArgs } from "./validate";
+export { INFLUXDB_SETTINGS, OBJECT_STORAGE_SETTINGS, POSTGRES_SETTINGS, REDIS_SETTINGS, dataTierArgsSchema, validateDataTierArgs } from "./validate";
 export type { ClusterNetwork, DataEndpoints, ExporterCredentials, Profile } from "@deepalpha/shared";
 // Building blocks: pure functions and constants the component uses, public for tests and other programs.
 export { shiftMinutes } from "./backups";

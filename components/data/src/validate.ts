@@ -17,6 +17,54 @@ const bucketName = () =>
 /** A value (often an Output) that must be given; nothing else to check at construction. */
 const required = (what: string) => z.custom<unknown>((v) => v !== undefined && v !== null, { error: `required: ${what}` });
 
+/** PostgreSQL: RDS in production, a StatefulSet locally. The DeepAlpha stack settings use this schema too (settings/schema.ts): one set of rules. */
+export const POSTGRES_SETTINGS = z
+    .object({
+        engineVersion: z
+            .string()
+            .regex(/^1[5-9](\.[0-9]+)?$/, { error: "expected PostgreSQL 15 or newer: a major version such as 16" })
+            .describe("production: RDS PostgreSQL major version; RDS creates the instance on the major's current default minor and applies minor upgrades itself (check with aws rds describe-db-engine-versions)"),
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an RDS instance class such as db.r6g.xlarge" }),
+        allocatedStorageGb: int(20, 65536),
+        maxAllocatedStorageGb: int(20, 65536),
+        readReplicas: int(0, 5),
+        backupRetentionDays: int(1, 35),
+        volumeSize: quantity().describe("local: PersistentVolumeClaim size"),
+    })
+    .strict();
+
+/** Redis: ElastiCache in production, a StatefulSet locally. The DeepAlpha stack settings use this schema too (settings/schema.ts): one set of rules. */
+export const REDIS_SETTINGS = z
+    .object({
+        engineVersion: z.string().regex(/^[6-8]\.[0-9]+$/, { error: "expected a Redis OSS version such as 7.1" }),
+        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an ElastiCache node type such as cache.r6g.large" }),
+        replicas: int(0, 5),
+        snapshotRetentionDays: int(1, 35),
+        volumeSize: quantity(),
+    })
+    .strict();
+
+/** InfluxDB 2: Timestream for InfluxDB in production, a StatefulSet locally. The DeepAlpha stack settings use this schema too (settings/schema.ts): one set of rules. */
+export const INFLUXDB_SETTINGS = z
+    .object({
+        instanceClass: z.string().regex(/^db\.influx\.[a-z0-9]+$/, { error: "expected a Timestream for InfluxDB class such as db.influx.large" }),
+        allocatedStorageGb: int(20, 16384),
+        organization: z.string().min(1),
+        bucket: z.string().min(1),
+        retention: z.string().regex(/^([0-9]+[smhdw])+$|^0$/, { error: "expected a duration such as 90d, or 0 for infinite" }),
+        volumeSize: quantity(),
+    })
+    .strict();
+
+/** Object storage: S3 in production, SeaweedFS locally. The DeepAlpha stack settings use this schema too (settings/schema.ts): one set of rules. */
+export const OBJECT_STORAGE_SETTINGS = z
+    .object({
+        backupRetentionDays: int(1, 3650).describe("days a backup is kept before the lifecycle rule expires it"),
+        filesNoncurrentVersionDays: int(1, 3650).describe("production: days an overwritten or deleted object in the files bucket stays recoverable"),
+        volumeSize: quantity(),
+    })
+    .strict();
+
 /** The schema of the resolved args. Values only known after deployment (Outputs, resources) are `input()`. */
 export const dataTierArgsSchema = z
     .object({
@@ -42,43 +90,10 @@ export const dataTierArgsSchema = z
             .string()
             .max(39, { abort: true })
             .regex(/^[a-z][a-z0-9-]{1,38}$/, { error: "expected a lower-case name, 2-39 characters, starting with a letter (letters, digits, '-')" }),
-        postgres: z
-            .object({
-                engineVersion: z.string().regex(/^1[5-9](\.[0-9]+)?$/, { error: "expected PostgreSQL 15 or newer: a major version such as 16" }),
-                instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an RDS instance class such as db.r6g.xlarge" }),
-                allocatedStorageGb: int(20, 65536),
-                maxAllocatedStorageGb: int(20, 65536),
-                readReplicas: int(0, 5),
-                backupRetentionDays: int(1, 35),
-                volumeSize: quantity(),
-            })
-            .strict(),
-        redis: z
-            .object({
-                engineVersion: z.string().regex(/^[6-8]\.[0-9]+$/, { error: "expected a Redis OSS version such as 7.1" }),
-                nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "expected an ElastiCache node type such as cache.r6g.large" }),
-                replicas: int(0, 5),
-                snapshotRetentionDays: int(1, 35),
-                volumeSize: quantity(),
-            })
-            .strict(),
-        influxdb: z
-            .object({
-                instanceClass: z.string().regex(/^db\.influx\.[a-z0-9]+$/, { error: "expected a Timestream for InfluxDB class such as db.influx.large" }),
-                allocatedStorageGb: int(20, 16384),
-                organization: z.string().min(1),
-                bucket: z.string().min(1),
-                retention: z.string().regex(/^([0-9]+[smhdw])+$|^0$/, { error: "expected a duration such as 90d, or 0 for infinite" }),
-                volumeSize: quantity(),
-            })
-            .strict(),
-        objectStorage: z
-            .object({
-                backupRetentionDays: int(1, 3650),
-                filesNoncurrentVersionDays: int(1, 3650),
-                volumeSize: quantity(),
-            })
-            .strict(),
+        postgres: POSTGRES_SETTINGS,
+        redis: REDIS_SETTINGS,
+        influxdb: INFLUXDB_SETTINGS,
+        objectStorage: OBJECT_STORAGE_SETTINGS,
         backupSchedule: cron(),
         secondRegion: z.string().regex(/^$|^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/, { error: "expected an AWS region such as us-east-1, or an empty string for none" }),
         partitionMonthsAhead: int(MIN_FUTURE_PARTITIONS, 24),
