@@ -20,8 +20,9 @@ import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pu
 import { E2E_OVERRIDES, KUBE_CONTEXT, aliasMoves, coverage, diffLiveObject, e2eStackFile, liveKey, planObjects, upgradeChanges } from "./lib";
 import { PREVIOUS_RELEASE } from "./previous-release";
 import { installRelease, materializeRelease, upRelease } from "./upgrade";
+import { REPO_ROOT, nodeArgsFor } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const STACK = "dev";
 const PASSPHRASE = "deepalpha-e2e-throwaway";
 
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
 
     const plan = await step("offline plan", async () => {
         const planFile = path.join(work, "plan.json");
-        const json = sh(process.execPath, ["-r", "ts-node/register", "scripts/plan.ts", "--stack", STACK, "--json", "--config-file", stackFile], {
+        const json = sh(process.execPath, [...nodeArgsFor("scripts/plan.ts"), "--stack", STACK, "--json", "--config-file", stackFile], {
             ...process.env,
             TS_NODE_TRANSPILE_ONLY: "true",
         });

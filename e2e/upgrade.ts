@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import type { RunnerInput, RunnerResult } from "./previous-release-runner";
+import { fromRoot } from "../repo-root";
 
 function git(repo: string, ...args: string[]): string {
     return execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
@@ -73,7 +74,7 @@ export async function upRelease(
     const inputFile = path.join(work, "previous-release-input.json");
     const resultFile = path.join(work, "previous-release-result.json");
     fs.writeFileSync(inputFile, JSON.stringify({ ...input, resultFile } satisfies RunnerInput));
-    const child = spawn(process.execPath, ["-r", releaseTsNode(input.tree), path.join(__dirname, "previous-release-runner.ts"), inputFile], {
+    const child = spawn(process.execPath, ["-r", releaseTsNode(input.tree), fromRoot("e2e", "previous-release-runner.ts"), inputFile], {
         cwd: input.tree,
         env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: path.join(input.tree, "tsconfig.json") },
         stdio: ["ignore", "pipe", "pipe"],

@@ -29,8 +29,9 @@ import { findExemptions, type FoundExemption } from "./lib/exemptions";
 import { nameFromUrn, type ResourceClass } from "./lib/types";
 import { isUnknownValue } from "./lib/values";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies as PACK_POLICIES } from "./policies";
+import { fromRoot } from "../repo-root";
 
-export const POLICY_DIR = __dirname;
+export const POLICY_DIR = fromRoot("policy");
 const PACK_VERSION: string = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")).version;
 const STRING_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";

@@ -33,6 +33,7 @@ import {
     toResources,
 } from "./charts-render";
 import type { OfflineResource } from "../policy/offline";
+import { REPO_ROOT } from "../repo-root";
 
 export const USAGE = `usage: npm run --silent charts:check -- --stack <dev|prod> [--charts-dir DIR] [--helm PATH] [--plan FILE] [--only NAMES] [--json]
        npm run --silent charts:check -- --write-docs [--charts-dir DIR] [--helm PATH]
@@ -57,7 +58,7 @@ over every rendered object with the stack's enforcement levels (policy/config.<s
 Paths are relative to the directory you ran npm in.
 Exit status: 0 no mandatory violation, 1 a mandatory violation or an unusable input, 2 a usage error.`;
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 export const DOCS_FILE = path.join(ROOT, "docs", "charts.md");
 const STACKS = ["dev", "prod"] as const;
 type Stack = (typeof STACKS)[number];

@@ -7,8 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { PreviewDocument, PreviewStep } from "../test/harness/preview";
+import { REPO_ROOT } from "../repo-root";
 
-export const COST_DIR = path.resolve(__dirname, "..", "cost");
+export const COST_DIR = path.join(REPO_ROOT, "cost");
 
 export interface Rate {
     usd: number;

@@ -14,9 +14,10 @@ import { StackFileError } from "../test/harness/stack-file";
 import { type Assumptions, CostError, type CostLine, type CostReport, type RatesFile, TIERS, type Tier, loadAssumptions, loadRates, overrideAssumptions, priceDocument, regionOf } from "./cost-model";
 import { UsageError } from "./cli";
 import { prepareConfig } from "./plan";
+import { REPO_ROOT } from "../repo-root";
 
 const USAGE = "usage: npm run cost -- --stack <dev|prod> [--config-file PATH] [--json] [--assume key=value ...] [--no-what-ifs] [--write-docs]\n       npm run cost -- --diff BASE.json HEAD.json";
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 export const COST_DOC = path.join(ROOT, "docs", "cost.md");
 
 export interface CostArgs {

@@ -9,8 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { EXIT_FAILURE, UsageError, exitWith, parse, parseCommandLine } from "./cli";
 import type { PreviewDocument } from "../test/harness/preview";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 export const BASELINE_DIR = path.join(ROOT, "test", "fixtures", "plan-baseline");
 export const BASELINE_STACKS = ["dev", "prod"] as const;
 

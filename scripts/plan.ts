@@ -9,6 +9,7 @@ import { EXIT_FAILURE, UsageError, exitWith, parse, parseCommandLine, resolveUse
 import { REQUIRED_SECRETS, SECRET_KEYS, type Profile } from "../settings/schema";
 import { ConfigError, NAMESPACE, validateConfig } from "../settings/validate";
 import { OFFLINE_SECRET_PLACEHOLDER, StackFileError, readStackFile } from "../test/harness/stack-file";
+import { REPO_ROOT } from "../repo-root";
 
 export const USAGE = `usage: npm run plan -- --stack <dev|prod> [--json] [--config-file PATH] [--strict] [--timeline]
 
@@ -35,7 +36,7 @@ export interface PlanArgs {
     timeline?: boolean;
 }
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 
 /** The stacks with a Pulumi.<stack>.yaml next to Pulumi.yaml. */
 export function knownStacks(root = ROOT): string[] {

@@ -1,17 +1,18 @@
-// `npm test`: the unit suite of the whole workspace, on both cores. Builds the packages (tsc -b, incremental),
-// then runs two lanes side by side: (1) the root type-check (tsc --noEmit) and each package's own tests
-// (npm test -w <package>, as their authors run them), (2) the DeepAlpha deployment's specs (test/, under the plan
-// harness's mocks). Prints each suite's output in that order once it has finished, then one closing line for all:
-// "N passed, N failed". Exit 1 when anything failed.
+// `npm test`: the unit suite of the whole workspace, on both cores. The npm script first builds the packages and
+// the root program (`tsc -b components .`: incremental, and the root program's compile is its type-check), then
+// runs this file's JavaScript, which runs two lanes side by side: (1) each package's own tests (npm test -w
+// <package>, as their authors run them), (2) the DeepAlpha deployment's specs (test/, compiled, under the plan
+// harness's mocks; test/mocharc.cjs). Prints each suite's output in that order once it has finished, then one closing
+// line for all: "N passed, N failed". Exit 1 when anything failed.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const REPORTER = path.join(ROOT, "test", "reporter.js");
 // node with the tools' own entry points: no npx start-up per suite.
 const MOCHA = require.resolve("mocha/bin/mocha.js");
-const TSC = require.resolve("typescript/bin/tsc");
 const NODE = process.execPath;
 
 interface Suite {
@@ -67,16 +68,11 @@ async function lane(suites: Suite[]): Promise<Outcome[]> {
 }
 
 async function main(): Promise<number> {
-    const build = await runSuite({ title: "build: tsc -b components", cmd: NODE, args: [TSC, "-b", "components"], cwd: ROOT, counts: false });
-    if (build.code !== 0) {
-        process.stdout.write(`${build.output}\nbuild failed\n0 passed, 1 failed\n`);
-        return 1;
-    }
     const [first, second] = await Promise.all([
-        lane([{ title: "type-check: tsc --noEmit -p .", cmd: NODE, args: [TSC, "--noEmit", "-p", "."], cwd: ROOT, counts: false }, ...packageSuites()]),
-        lane([{ title: "deployment specs (test/)", cmd: NODE, args: [MOCHA], cwd: ROOT, env: { TS_NODE_TRANSPILE_ONLY: "true" }, counts: true }]),
+        lane(packageSuites()),
+        lane([{ title: "deployment specs (test/)", cmd: NODE, args: [MOCHA, "--config", path.join(ROOT, "test", "mocharc.cjs")], cwd: ROOT, counts: true }]),
     ]);
-    const all = [build, ...first, ...second];
+    const all = [...first, ...second];
     for (const o of all) {
         process.stdout.write(`\n=== ${o.suite.title}: ${o.code === 0 ? "ok" : `FAILED (exit ${o.code})`}, ${o.seconds.toFixed(1)} s\n`);
         if (o.suite.counts || o.code !== 0) process.stdout.write(o.output.replace(/\n+$/, "") + "\n");

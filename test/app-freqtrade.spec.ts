@@ -8,7 +8,11 @@ import addFormats from "ajv-formats";
 import type { ProgramRun } from "./harness/run";
 import { SECRET_MASK } from "./harness/run";
 import { byType, k8sObject, planStack } from "./harness/stacks";
-import freqtradeSchema from "./app-fixtures/freqtrade-config.schema.json";
+import * as fs from "fs";
+import { fromRoot } from "../repo-root";
+
+// Read from the source tree (not imported: tsc would copy it next to the compiled spec).
+const freqtradeSchema: unknown = JSON.parse(fs.readFileSync(fromRoot("test", "app-fixtures", "freqtrade-config.schema.json"), "utf8"));
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

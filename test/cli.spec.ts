@@ -10,8 +10,9 @@ import { HelpRequested, UsageError, parse } from "../scripts/cli";
 import { parseArgs as planArgs } from "../scripts/plan";
 import { parseArgs as checkArgs } from "../scripts/policy-check";
 import { runCommand, runScript } from "./harness/cli";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 
 const script = (name: string, args: string[], env: NodeJS.ProcessEnv = {}) => runScript(name, args, env);
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>

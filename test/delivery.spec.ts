@@ -20,8 +20,9 @@ import { referenceRows } from "../scripts/config-reference";
 import { prepareConfig } from "../scripts/plan";
 import { REQUIRED_SECRETS, SECRET_KEYS, type Profile, type Settings } from "../settings/schema";
 import { validateConfig } from "../settings/validate";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), "utf8");
 const STACKS = ["dev", "prod"] as const;

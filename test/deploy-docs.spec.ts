@@ -14,8 +14,9 @@ import * as YAML from "yaml";
 import { readStackFile, OFFLINE_SECRET_PLACEHOLDER } from "./harness/stack-file";
 import { REQUIRED_SECRETS, type Profile } from "../settings/schema";
 import { validateConfig } from "../settings/validate";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 const DOCS = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
 const STACK_FILES = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).sort();

@@ -7,8 +7,9 @@ import * as fs from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
 import * as semver from "semver";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const COMPONENTS = path.join(ROOT, "components");
 const PACKAGES = fs.readdirSync(COMPONENTS).filter((d) => fs.existsSync(path.join(COMPONENTS, d, "package.json")));
 const TIERS = ["cluster", "data", "app", "observability"];

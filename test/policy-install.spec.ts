@@ -6,8 +6,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const POLICY = path.join(ROOT, "policy");
 const json = (f: string) => JSON.parse(fs.readFileSync(f, "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 

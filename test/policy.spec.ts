@@ -32,8 +32,9 @@ import {
 import { policies } from "../policy/policies";
 import { imageProblem } from "../policy/policies/workload-pinned-images";
 import { isCredentialName } from "../policy/policies/workload-no-literal-credentials";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const STACK_URN = "urn:pulumi:test::deepalpha::pulumi:pulumi:Stack::deepalpha-test";
 const UNKNOWN = "[unknown]";
 const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -4,8 +4,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { byType, planStack } from "./harness/stacks";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 const DOCS = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 

@@ -5,8 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
 import * as YAML from "yaml";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), "utf8");
 const pkg = () => JSON.parse(read("package.json")) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 

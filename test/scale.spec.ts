@@ -10,8 +10,9 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { ConfigError, MAX_LISTED_PROBLEMS, validateConfig } from "../settings/validate";
 import { StackFileError, readStackFile } from "./harness/stack-file";
+import { REPO_ROOT } from "../repo-root";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const N = 20000;
 
 describe("config at scale: linear validation, capped error lists", function () {

@@ -14,8 +14,9 @@ import * as path from "path";
 import { type CheckReport, checkStack, docsRows, docsTables, renderText, withDocsTables, DOCS_BEGIN, DOCS_END } from "../../scripts/charts-check";
 import { ChartsError, findHelm, type Helm } from "../../scripts/charts-render";
 import { fixturePlan, type FixtureChart, LITERAL_PASSWORD, writeFixtureCharts } from "./fixtures";
+import { REPO_ROOT, nodeArgsFor } from "../../repo-root";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = REPO_ROOT;
 const EXEMPT_HOST_NETWORK = { "policy.deepalpha.io/exempt-pod-no-host-namespaces": "the fixture agent reads the node's network" };
 const WEBAPP: FixtureChart = { name: "apps-webapp", chart: "webapp", version: "0.1.0", repo: "https://charts.example.com", namespace: "apps" };
 const COMPLIANT: FixtureChart = { name: "apps-compliant", chart: "compliant", version: "1.0.0", repo: "https://charts.example.com", namespace: "apps", release: "shop" };
@@ -24,7 +25,7 @@ let dir: string;
 let helm: Helm;
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register", "scripts/charts-check.ts", ...args], {
+    const r = spawnSync(process.execPath, [...nodeArgsFor("scripts/charts-check.ts"), ...args], {
         cwd: ROOT,
         env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", INIT_CWD: dir, ...env },
         encoding: "utf8",

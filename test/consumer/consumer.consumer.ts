@@ -8,8 +8,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "../../repo-root";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = REPO_ROOT;
 const PUBLISHED = ["shared", "cluster", "data", "app", "observability"];
 
 interface PackResult {
@@ -47,7 +48,7 @@ describe("consumer: the tier packages installed from their tarballs by another p
 
         consumer = path.join(work, "consumer");
         fs.mkdirSync(consumer);
-        for (const f of ["index.ts", "run.ts", "all.ts", "tsconfig.json"]) fs.copyFileSync(path.join(__dirname, "program", f), path.join(consumer, f));
+        for (const f of ["index.ts", "run.ts", "all.ts", "tsconfig.json"]) fs.copyFileSync(path.join(ROOT, "test", "consumer", "program", f), path.join(consumer, f));
         const rootPkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
         const pinned = (n: string) => rootPkg.dependencies[n] ?? rootPkg.devDependencies[n];
         const deps: Record<string, string> = {};

@@ -1,8 +1,8 @@
 // Runs the project's CLI scripts (plan, policy:check) as a user would, capturing exit code and output.
 import { spawn } from "child_process";
-import * as path from "path";
+import { REPO_ROOT, nodeArgsFor } from "../../repo-root";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = REPO_ROOT;
 
 export interface CliResult {
     code: number;
@@ -23,9 +23,12 @@ export function runCommand(command: string, args: string[], opts: { cwd?: string
     });
 }
 
-/** `node -r ts-node/register scripts/<script> ...args`, as the npm scripts run it; `env` adds to the process's. */
+/**
+ * `node scripts/<script> ...args` the way this process runs, as the npm scripts run it: the compiled bin/scripts/<script>.js
+ * when the specs run compiled (`npm test`), through ts-node otherwise. `env` adds to the process's.
+ */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-    return runCommand(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts", script), ...args], {
+    return runCommand(process.execPath, [...nodeArgsFor(`scripts/${script}`), ...args], {
         env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env },
     });
 }

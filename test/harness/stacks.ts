@@ -1,9 +1,9 @@
 // The committed stacks, planned once per test process and shared by every spec.
-import * as path from "path";
 import { prepareConfig } from "../../scripts/plan";
 import { type ProgramRun, type RegisteredResource, runProgram } from "./run";
+import { REPO_ROOT } from "../../repo-root";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = REPO_ROOT;
 const cache = new Map<string, Promise<ProgramRun>>();
 
 /** Run index.ts with Pulumi.<stack>.yaml (required secrets filled with marked placeholders, as the plan does). */

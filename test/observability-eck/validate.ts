@@ -5,9 +5,9 @@
 // (`new Kind(data).validate()`), so test/harness/k8s-schema.ts can map the groups to this folder.
 import Ajv from "ajv";
 import * as fs from "fs";
-import * as path from "path";
+import { fromRoot } from "../../repo-root";
 
-const file = JSON.parse(fs.readFileSync(path.join(__dirname, "crd-schemas.json"), "utf8")) as { schemas: Record<string, object> };
+const file = JSON.parse(fs.readFileSync(fromRoot("test", "observability-eck", "crd-schemas.json"), "utf8")) as { schemas: Record<string, object> };
 // strict:false: CRD schemas carry x-kubernetes-* keywords; formats such as int-or-string are Kubernetes'.
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const compiled = new Map(Object.entries(file.schemas).map(([id, schema]) => [id, ajv.compile(schema)]));
