@@ -160,13 +160,23 @@ async function describe(c: Captured, stackUrn: string): Promise<RegisteredResour
 
 let running = Promise.resolve();
 
-/** Run index.ts for one stack. Runs are serialised: the Pulumi runtime's state is per process. */
+/** Runs already made in this process, by configuration: each distinct configuration is planned once. */
+const runs = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * Run index.ts for one stack. Runs are serialised (the Pulumi runtime's state is per process), and a configuration
+ * planned before in this process is answered from that run: specs share it, so they must not modify what they get.
+ */
 export function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const key = JSON.stringify([options.stack, Object.entries(options.config).sort(), [...(options.secretKeys ?? [])].sort(), options.placeholders ?? "note"]);
+    const known = runs.get(key);
+    if (known) return known;
     const next = running.then(() => runOnce(options));
     running = next.then(
         () => undefined,
         () => undefined,
     );
+    runs.set(key, next);
     return next;
 }
 

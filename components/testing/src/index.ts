@@ -90,7 +90,23 @@ export function runComponents(program: () => unknown): Promise<Registered[]> {
     return next;
 }
 
+/**
+ * The SDK records a stack trace for every promise it makes (for its leak report), and ts-node's source-map-support
+ * maps every frame of each: most of a run's time under mocks. During a run, V8's own formatter is used; around it,
+ * stacks are source-mapped as before, so a failing assertion still points at the spec's line.
+ */
 async function runOnce(program: () => unknown): Promise<Registered[]> {
+    const prepare = Error.prepareStackTrace;
+    // Node's typings say the hook is always set; unset is V8's documented default.
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    try {
+        return await runProgram(program);
+    } finally {
+        Error.prepareStackTrace = prepare;
+    }
+}
+
+async function runProgram(program: () => unknown): Promise<Registered[]> {
     const captured: { resource: pulumi.Resource; type: string; name: string; props: unknown; opts: pulumi.ResourceOptions & { ignoreChanges?: string[] } }[] = [];
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
