@@ -1,10 +1,10 @@
 // Profile defaults. A stack file overrides any of these; whatever it sets is deep-merged over them
 // (objects merge key by key, arrays and scalars replace) and the result is validated as a whole.
 import type { Profile, Settings } from "./schema";
-import { defaultAppSettings } from "@deepalpha/app";
+import { defaultAppSettings } from "@deepalpha/app/defaults";
 import { deepMerge } from "@deepalpha/shared";
-import { DATA_STORE_DEFAULTS, LOCAL_DATA_STORE_OVERRIDES } from "@deepalpha/data";
-import { OBSERVABILITY_TUNING } from "@deepalpha/observability";
+import { DATA_STORE_DEFAULTS, LOCAL_DATA_STORE_OVERRIDES } from "@deepalpha/data/defaults";
+import { OBSERVABILITY_TUNING } from "@deepalpha/observability/defaults";
 import {
     DEFAULT_AVAILABILITY_ZONES,
     DEFAULT_CLUSTER_NAME,

@@ -2,7 +2,7 @@
 // Pure data and zod, no Pulumi: the validator, the README's configuration reference and the tests all read it.
 import { z } from "zod";
 import { field } from "@deepalpha/shared";
-import { INFLUXDB_SETTINGS, OBJECT_STORAGE_SETTINGS, POSTGRES_SETTINGS, REDIS_SETTINGS } from "@deepalpha/data";
+import { INFLUXDB_SETTINGS, OBJECT_STORAGE_SETTINGS, POSTGRES_SETTINGS, REDIS_SETTINGS } from "@deepalpha/data/validate";
 import { EXECUTOR_CPU_TARGETS } from "./instance-families";
 
 // ---------------------------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ export interface ClusterArgs {
     kubeconfigPath?: string;
 
     // ----- production profile -----
-    /** production: AWS region of the cluster, such as `us-west-2`. Default: the stack's `aws:region`. */
+    /** production (required): AWS region of the cluster, such as `us-west-2`. No default: the package reads no stack configuration. */
     region?: string;
     /**
      * production: the EKS cluster's name, also the prefix of the AWS resources' Name tags, launch templates and node

@@ -1,6 +1,5 @@
 // DeepAlpha's values for the cluster tier: the defaults under every ClusterArgs field, per profile. The DeepAlpha
 // stack settings (settings/defaults.ts in the deployment) take their cluster section from here, so there is one source.
-import * as pulumi from "@pulumi/pulumi";
 import { APP_SERVICE_ACCOUNT, GATEWAY, NAMESPACES, PROD_STORAGE_CLASS, WORKLOADS, withDefaults, type Namespaces, type Profile } from "@deepalpha/shared";
 import type { ClusterArgs, ExecutorNodeGroupSpec, GatewaySpec, NatGateways, NodeGroupSpec, ResolvedClusterArgs } from "./args";
 
@@ -61,11 +60,10 @@ export function defaultClusterArgs(profile: Profile): Omit<ResolvedClusterArgs, 
 
 /**
  * The arguments with DeepAlpha's defaults under them (objects merge key by key; arrays and scalars replace). The
- * region falls back to the stack's `aws:region`. Not yet validated: an unknown profile gets the local defaults.
+ * region has no default: a package reads no stack configuration, so the program passes it (the DeepAlpha
+ * deployment passes `aws:region`). Not yet validated: an unknown profile gets the local defaults.
  */
 export function resolveClusterArgs(args: ClusterArgs): ResolvedClusterArgs {
     const profile: Profile = args?.profile === "production" ? "production" : "local";
-    const region = args?.region ?? (args?.profile === "production" ? new pulumi.Config("aws").get("region") : undefined);
-    const resolved = withDefaults(defaultClusterArgs(profile), args ?? {}) as ResolvedClusterArgs;
-    return { ...resolved, ...(region !== undefined ? { region } : {}) };
+    return withDefaults(defaultClusterArgs(profile), args ?? {}) as ResolvedClusterArgs;
 }

@@ -102,7 +102,7 @@ export function crossFieldProblems(a: ResolvedClusterArgs, invalid: ReadonlySet<
     if (g && g.tls !== "acm" && ok("hostnames") && Array.isArray(a.hostnames) && a.hostnames.length === 0) {
         p.push(`hostnames: got [], the gateway's certificate (gateway.tls ${show(g?.tls)}) needs at least one host name`);
     }
-    if (prod && ok("region") && !a.region) p.push(`region: (unset); the production profile needs the AWS region (set region, or aws:region in the stack's configuration)`);
+    if (prod && ok("region") && !a.region) p.push(`region: (unset); the production profile needs the AWS region the cluster goes to, such as "us-west-2"`);
     if (a.profile === "local" && !a.kubeContext) p.push(`kubeContext: (unset); the local profile needs the kubeconfig context of the local cluster`);
     // Two roles in one namespace would be two Namespace objects of one name, and policies written for another role.
     const seen = new Map<string, string>();

@@ -191,12 +191,11 @@ describe("ClusterComponent: production, the default instance and a second EKS cl
         assert.equal((named(list, "kubernetes:helm.sh/v4:Chart", "cluster-cluster-autoscaler").values.values as Obj).awsRegion, "us-west-2");
     });
 
-    it("region defaults to the stack's aws:region", () => {
+    it("the region is the caller's: no default from the stack's configuration (a package reads none)", () => {
         pulumi.runtime.setConfig("aws:region", "eu-central-1");
         try {
-            assert.equal(resolveClusterArgs({ profile: "production" }).region, "eu-central-1");
+            assert.equal(resolveClusterArgs({ profile: "production" }).region, undefined);
             assert.equal(resolveClusterArgs({ profile: "production", region: "us-east-2" }).region, "us-east-2");
-            assert.equal(resolveClusterArgs({ profile: "local" }).region, undefined);
         } finally {
             pulumi.runtime.setAllConfig({});
         }
@@ -277,7 +276,7 @@ describe("ClusterComponent: validation, before anything is registered", () => {
 
     it("production needs a region", async () => {
         const { problems } = await invalid({ ...PROD, region: undefined });
-        assert.deepEqual(problems, ["region: (unset); the production profile needs the AWS region (set region, or aws:region in the stack's configuration)"]);
+        assert.deepEqual(problems, ['region: (unset); the production profile needs the AWS region the cluster goes to, such as "us-west-2"']);
     });
 
     it("refuses an ACM certificate locally, a missing certificate ARN, and a gateway without host names", async () => {

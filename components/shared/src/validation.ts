@@ -1,11 +1,18 @@
 // Argument validation every tier package uses: its args are checked before the component registers anything,
 // and a mistake reads like the stack settings' errors (which argument, the value given, what is allowed), with
 // no stack trace. The DeepAlpha stack settings use the same field rules and the same issue wording.
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
-/** Thrown for invalid component arguments. A RunError: `pulumi up` prints the message alone, no stack trace. */
-export class ArgsError extends pulumi.RunError {
+/**
+ * Thrown for invalid component arguments. A Pulumi RunError, so `pulumi up` prints the message alone, no stack
+ * trace: the SDK recognises one by its `__pulumiRunError` member (`RunError.isInstance`, designed for several SDK
+ * copies in one process), so this module needs no @pulumi/pulumi at load time and the settings layers that use
+ * it stay light (a `--help` or a bad setting answers without loading the SDK). The package tests assert
+ * `pulumi.RunError.isInstance` on it.
+ */
+export class ArgsError extends Error {
+    /** RunError's run-time type tag (@pulumi/pulumi errors.ts). */
+    readonly __pulumiRunError = true;
     constructor(
         message: string,
         /** One line per problem, without the heading. */
