@@ -165,14 +165,17 @@ describe("policy:check on a real preview without --show-sames", function () {
         try {
             fs.writeFileSync(path.join(dir, "without.json"), JSON.stringify(withoutSames));
             fs.writeFileSync(path.join(dir, "with.json"), JSON.stringify(withSames));
-            const text = await runScript("policy-check.ts", [path.join(dir, "without.json"), "--stack", "prod"]);
+            // Three separate commands, run side by side (one process each).
+            const [text, json, clean] = await Promise.all([
+                runScript("policy-check.ts", [path.join(dir, "without.json"), "--stack", "prod"]),
+                runScript("policy-check.ts", [path.join(dir, "without.json"), "--stack", "prod", "--json"]),
+                runScript("policy-check.ts", [path.join(dir, "with.json"), "--stack", "prod", "--json"]),
+            ]);
             expect(text.code, text.stderr).to.equal(0);
             expect(text.stderr).to.match(/^warning: without\.json lacks the unchanged resources .*pulumi preview --json --show-sames/m);
             expect(text.stdout).to.match(/NOT CHECKED: without\.json lacks the unchanged resources/);
-            const json = await runScript("policy-check.ts", [path.join(dir, "without.json"), "--stack", "prod", "--json"]);
             const out = JSON.parse(json.stdout) as { incompletePreview?: { skippedStackPolicies: string[] }; policyViolations: PolicyViolation[] };
             expect(out.incompletePreview!.skippedStackPolicies.sort()).to.deep.equal(stackPolicies);
-            const clean = await runScript("policy-check.ts", [path.join(dir, "with.json"), "--stack", "prod", "--json"]);
             expect(clean.code, clean.stderr).to.equal(0);
             expect(clean.stderr).not.to.match(/warning/);
             expect(JSON.parse(clean.stdout)).not.to.have.property("incompletePreview");

@@ -5,11 +5,12 @@ import { mocks } from "./harness/mocks";
 
 pulumi.runtime.setMocks(mocks, "deepalpha", "dev", false);
 
-/** CLI plans several specs read (plan, policy-plans): each is a separate Node process. */
+/** CLI plans the specs read (plan, policy-plans, timeline): each is a separate Node process, started at once. */
 export const SHARED_CLI_PLANS = [
     ["--stack", "dev", "--json"],
     ["--stack", "prod", "--json"],
     ["--stack", "dev"],
+    ["--stack", "prod", "--timeline"],
 ];
 
 export const mochaHooks = {
